@@ -1,0 +1,2 @@
+/** @file The studio's message contract between renderer and services. */
+export * from './studio';

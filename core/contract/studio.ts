@@ -1,0 +1,151 @@
+/**
+ * @file The studio contract: every message between the renderer and the desktop services.
+ * One entry per message, each with a request and a response schema; both sides parse what
+ * arrives. Electron's preload and the web-mode client expose the same `StudioApi`, so the
+ * renderer cannot tell the transports apart.
+ */
+import { z } from 'zod';
+import { ProjectSchema } from '../project/schema';
+
+export const CONTRACT_VERSION = 1;
+
+export const TEMPLATE_NAMES = ['neuron', 'mnist-mlp', 'mnist-cnn', 'mnist-gan', 'sensor-lstm', 'text-transformer'] as const;
+export const TemplateNameSchema = z.enum(TEMPLATE_NAMES);
+export type TemplateName = z.infer<typeof TemplateNameSchema>;
+
+const FilePath = z.string().min(1).max(4096);
+const Empty = z.object({}).strict();
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  contractVersion: z.number().int(),
+  /** Which host runs the services; the renderer uses `capabilities`, never this, to decide what to show. */
+  host: z.enum(['desktop', 'web', 'test']),
+  platform: z.string(),
+  capabilities: z.object({
+    /** Native open/save dialogs exist (desktop); otherwise the renderer shows its own pickers. */
+    nativeDialogs: z.boolean(),
+    /** Native application menu exists (desktop); otherwise the renderer draws a menu bar. */
+    nativeMenu: z.boolean(),
+  }),
+  /** The folder where new projects are created unless the user picks another. */
+  workspaceDir: z.string(),
+  /** A project to open at start (the sample project when launched by `npm start`). */
+  startupProject: z.string().nullable(),
+});
+
+export const TemplateInfoSchema = z.object({
+  name: TemplateNameSchema,
+  title: z.string(),
+  description: z.string(),
+  available: z.boolean(),
+});
+
+export const ProjectSummarySchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  modifiedAt: z.string(),
+});
+
+export const OpenedProjectSchema = z.object({
+  /** The project folder. */
+  path: z.string(),
+  project: ProjectSchema,
+  /** Set when the file was written by an older studio and migrated on load. */
+  migratedFrom: z.number().int().optional(),
+});
+
+export const SavedProjectSchema = z.object({ path: z.string(), savedAt: z.string() });
+
+export const PathChoiceSchema = z.object({ path: z.string().nullable() });
+
+/** Every request the renderer can make. Add a message here and the type checker names each place that must handle it. */
+export const studioRequests = {
+  getAppInfo: { request: Empty, response: AppInfoSchema },
+  listTemplates: { request: Empty, response: z.array(TemplateInfoSchema) },
+  listRecentProjects: { request: Empty, response: z.array(ProjectSummarySchema) },
+  listWorkspaceProjects: { request: Empty, response: z.array(ProjectSummarySchema) },
+  createProject: {
+    request: z.object({ template: TemplateNameSchema, name: z.string().trim().min(1).max(120), dir: FilePath.optional() }).strict(),
+    response: OpenedProjectSchema,
+  },
+  openProject: { request: z.object({ path: FilePath }).strict(), response: OpenedProjectSchema },
+  saveProject: { request: z.object({ path: FilePath, project: ProjectSchema }).strict(), response: SavedProjectSchema },
+  showOpenDialog: { request: Empty, response: PathChoiceSchema },
+  showSaveDialog: { request: z.object({ suggestedName: z.string().max(120) }).strict(), response: PathChoiceSchema },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export type RequestName = keyof typeof studioRequests;
+export const REQUEST_NAMES = Object.keys(studioRequests) as RequestName[];
+export type RequestOf<K extends RequestName> = z.input<(typeof studioRequests)[K]['request']>;
+export type ResponseOf<K extends RequestName> = z.output<(typeof studioRequests)[K]['response']>;
+
+export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'export', 'undo', 'redo'] as const;
+export const MenuCommandSchema = z.object({ command: z.enum(MENU_COMMANDS), path: z.string().optional() });
+
+/** Every event the services push to the renderer. */
+export const studioEvents = {
+  menuCommand: MenuCommandSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventName = keyof typeof studioEvents;
+export const EVENT_NAMES = Object.keys(studioEvents) as EventName[];
+export type EventOf<K extends EventName> = z.output<(typeof studioEvents)[K]>;
+
+export type Unsubscribe = () => void;
+
+/** What `window.studio` is: one function per request, one subscription per event. */
+export type StudioApi = { [K in RequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> } & {
+  onMenuCommand(listener: (event: EventOf<'menuCommand'>) => void): Unsubscribe;
+};
+
+/** Stable error codes a reply can carry. */
+export const ERROR_CODES = ['E_BAD_REQUEST', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_PROJECT_INVALID', 'E_IO', 'E_UNAVAILABLE', 'E_INTERNAL'] as const;
+export type StudioErrorCode = (typeof ERROR_CODES)[number];
+
+export const ReplyErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** For E_PROJECT_INVALID: what is wrong and where. */
+  diagnostics: z.array(z.object({ code: z.string(), severity: z.string(), message: z.string(), path: z.string().optional() }).passthrough()).optional(),
+});
+export type ReplyError = z.infer<typeof ReplyErrorSchema>;
+
+/** What crosses the transport for every request: a value or a clear error, never a thrown stack. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };
+
+/** The error a client raises when a reply carries one. */
+export class StudioError extends Error {
+  constructor(
+    readonly code: StudioErrorCode,
+    message: string,
+    readonly diagnostics: ReplyError['diagnostics'] = undefined,
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+}
+
+/** Parse an incoming request payload; a failure names the message and the field. */
+export function parseRequest<K extends RequestName>(name: K, payload: unknown): { ok: true; value: z.output<(typeof studioRequests)[K]['request']> } | { ok: false; error: ReplyError } {
+  const schema = studioRequests[name].request as z.ZodType;
+  const parsed = schema.safeParse(payload ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as z.output<(typeof studioRequests)[K]['request']> };
+  const first = parsed.error.issues[0];
+  const where = first && first.path.length ? ` (at ${first.path.join('.')})` : '';
+  return { ok: false, error: { code: 'E_BAD_REQUEST', message: `Bad ${name} request${where}: ${first?.message ?? 'invalid payload'}` } };
+}
+
+/** Parse a reply as it arrives in the renderer, and unwrap it or raise a StudioError. */
+export function unwrapReply<K extends RequestName>(name: K, reply: unknown): ResponseOf<K> {
+  const envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: ReplyErrorSchema })]).safeParse(reply);
+  if (!envelope.success) throw new StudioError('E_INTERNAL', `The studio sent a malformed reply to ${name}.`);
+  if (!envelope.data.ok) throw new StudioError(envelope.data.error.code, envelope.data.error.message, envelope.data.error.diagnostics);
+  const value = (studioRequests[name].response as z.ZodType).safeParse(envelope.data.value);
+  if (!value.success) throw new StudioError('E_INTERNAL', `The studio sent an unexpected ${name} reply: ${value.error.issues[0]?.message}`);
+  return value.data as ResponseOf<K>;
+}
+
+/** The handler table a host implements: exhaustive over the requests by type. */
+export type StudioHandlers = { [K in RequestName]: (request: z.output<(typeof studioRequests)[K]['request']>) => Promise<ResponseOf<K>> };

@@ -1,0 +1,3 @@
+/** @file The project format: schema, parsing with migration, serialization. */
+export * from './schema';
+export * from './parse';

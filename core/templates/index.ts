@@ -1,0 +1,47 @@
+/**
+ * @file Project templates: the models people come for, each a complete project document that
+ * opens from the start screen and from `brrr new NAME DIR`.
+ */
+import type { TemplateName } from '../contract/studio';
+import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/schema';
+import { mnistMlp } from './mnistMlp';
+import { neuron } from './neuron';
+
+export interface TemplateDef {
+  name: TemplateName;
+  title: string;
+  description: string;
+  /** Builds the document; `projectName` becomes its name. */
+  build(projectName: string): Project;
+}
+
+/** Templates that exist so far; the others are listed as not yet available. */
+const templates: Partial<Record<TemplateName, TemplateDef>> = {
+  neuron,
+  'mnist-mlp': mnistMlp,
+};
+
+const PLANNED: Record<TemplateName, { title: string; description: string }> = {
+  neuron: { title: 'Sigmoid neuron', description: 'One neuron, two features, trained by backpropagation.' },
+  'mnist-mlp': { title: 'MNIST MLP', description: 'A 784-128-10 multilayer perceptron on handwritten digits.' },
+  'mnist-cnn': { title: 'MNIST CNN', description: 'A convolutional network for handwritten digits.' },
+  'mnist-gan': { title: 'MNIST GAN', description: 'A generator and a discriminator trained against each other.' },
+  'sensor-lstm': { title: 'Predictive maintenance LSTM', description: 'Failure prediction from multi-machine sensor series.' },
+  'text-transformer': { title: 'Text transformer', description: 'A small causal language model on a bundled corpus.' },
+};
+
+export function templateInfos(): { name: TemplateName; title: string; description: string; available: boolean }[] {
+  return (Object.keys(PLANNED) as TemplateName[]).map((name) => {
+    const def = templates[name];
+    return def ? { name, title: def.title, description: def.description, available: true } : { name, ...PLANNED[name], available: false };
+  });
+}
+
+export function findTemplate(name: string): TemplateDef | undefined {
+  return (templates as Record<string, TemplateDef | undefined>)[name];
+}
+
+/** The skeleton every template fills. */
+export function projectSkeleton(name: string, description: string): Pick<Project, 'format' | 'version' | 'name' | 'description'> {
+  return { format: PROJECT_FORMAT, version: PROJECT_VERSION, name, description };
+}
