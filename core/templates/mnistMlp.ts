@@ -13,7 +13,7 @@ export const mnistMlp: TemplateDef = {
         id: 'net',
         name: 'Classifier',
         nodes: [
-          { id: 'image', type: 'Input', params: { shape: [28, 28, 1], field: 'image' }, position: { x: 0, y: 120 } },
+          { id: 'image', type: 'Input', params: { shape: [1, 28, 28], field: 'image' }, position: { x: 0, y: 120 } },
           { id: 'flatten', type: 'Flatten', params: {}, position: { x: 220, y: 120 } },
           { id: 'hidden', type: 'Dense', params: { units: 128, bias: true }, position: { x: 440, y: 120 } },
           { id: 'relu', type: 'ReLU', params: {}, position: { x: 660, y: 120 } },
