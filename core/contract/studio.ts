@@ -108,7 +108,20 @@ export const ReplyErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   /** For E_PROJECT_INVALID: what is wrong and where. */
-  diagnostics: z.array(z.object({ code: z.string(), severity: z.string(), message: z.string(), path: z.string().optional() }).passthrough()).optional(),
+  diagnostics: z
+    .array(
+      z.object({
+        code: z.string(),
+        severity: z.string(),
+        message: z.string(),
+        networkId: z.string().optional(),
+        nodeId: z.string().optional(),
+        port: z.string().optional(),
+        edgeId: z.string().optional(),
+        path: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type ReplyError = z.infer<typeof ReplyErrorSchema>;
 

@@ -1,0 +1,88 @@
+/**
+ * @file The dataset interface the training loop reads: named fields (what Input nodes and loss
+ * targets bind to), a sample count, and batches gathered by index into caller-owned buffers.
+ */
+
+export type FieldDtype = 'f32' | 'i32';
+
+export interface FieldSpec {
+  /** Shape of one sample, without the batch dimension. */
+  shape: readonly number[];
+  dtype: FieldDtype;
+}
+
+export type FieldArray = Float32Array | Int32Array;
+
+export interface Dataset {
+  readonly name: string;
+  readonly size: number;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** Class names when a field holds class indices (for metrics, confusion matrices and previews). */
+  readonly classes?: readonly string[];
+  /** Copy the samples at `indices` of `field` into `out` (length = indices.length * sample size). */
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void;
+}
+
+export const sampleSize = (spec: FieldSpec): number => spec.shape.reduce((a, b) => a * b, 1);
+
+export function allocateField(spec: FieldSpec, batch: number): FieldArray {
+  const n = batch * sampleSize(spec);
+  return spec.dtype === 'i32' ? new Int32Array(n) : new Float32Array(n);
+}
+
+/** A dataset held in memory: one flat typed array per field. */
+export class InMemoryDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+
+  constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly columns: Readonly<Record<string, { spec: FieldSpec; data: FieldArray }>>,
+    readonly classes?: readonly string[],
+  ) {
+    const fields: Record<string, FieldSpec> = {};
+    for (const [key, column] of Object.entries(columns)) {
+      const expected = size * sampleSize(column.spec);
+      if (column.data.length !== expected) throw new Error(`Dataset ${name}: field ${key} holds ${column.data.length} values, expected ${expected}.`);
+      fields[key] = column.spec;
+    }
+    this.fields = fields;
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    const column = this.columns[field];
+    if (!column) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.columns).join(', ')}).`);
+    const n = sampleSize(column.spec);
+    for (let i = 0; i < indices.length; i++) {
+      const src = indices[i] * n;
+      out.set(column.data.subarray(src, src + n), i * n);
+    }
+  }
+}
+
+/** A view of some rows of another dataset (a split or a fold). */
+export class SubsetDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+  private scratch = new Int32Array(0);
+
+  constructor(
+    readonly name: string,
+    private readonly parent: Dataset,
+    private readonly rows: Int32Array,
+  ) {
+    this.fields = parent.fields;
+    this.classes = parent.classes;
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    if (this.scratch.length < indices.length) this.scratch = new Int32Array(indices.length);
+    const mapped = this.scratch.subarray(0, indices.length);
+    for (let i = 0; i < indices.length; i++) mapped[i] = this.rows[indices[i]];
+    this.parent.gather(field, mapped, out);
+  }
+}
