@@ -1,0 +1,89 @@
+/**
+ * @file The command line's one door into the engine. Each command validates its arguments fully,
+ * then calls exactly one function here. Wiring a command means replacing the body of its function
+ * (and nothing in the command module):
+ *
+ *   brrr train       → trainProject
+ *   brrr export      → exportProject
+ *   brrr predict     → predictWithProject
+ *   brrr data inspect→ inspectData
+ *   brrr bench       → runBenchmarks
+ *
+ * Contract for every function: report progress with `io.out` (people) or, when `request.json`
+ * is set, one `io.json({ type, ... })` event per line; fail by throwing a `CliError` with one
+ * clear line (it becomes `brrr: ...` on stderr, or `{"type":"error",...}` with `--json`);
+ * return the exit code (0 on success).
+ */
+import { notAvailableYet } from './errors';
+import type { CliIo } from './io';
+import type { LoadedProject } from './projectArg';
+
+export const BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export const EXPORT_FORMATS = ['safetensors', 'onnx', 'pytorch'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface TrainRequest {
+  /** Parsed and schema-checked; graph validation is the engine's job. */
+  project: LoadedProject;
+  /** Overrides `project.training.epochs` when set. */
+  epochs?: number;
+  backend: BackendChoice;
+  /** Overrides `project.training.seed` when set. */
+  seed?: number;
+  /** k-fold cross-validation (k >= 2) when set; overrides `project.training.kfold`. */
+  kfold?: number;
+  /** Continue from the project's latest checkpoint instead of starting fresh. */
+  resume: boolean;
+  json: boolean;
+}
+
+export interface ExportRequest {
+  project: LoadedProject;
+  format: ExportFormat;
+  /** Absolute path of the file (safetensors, onnx) or folder (pytorch) to write. */
+  out: string;
+}
+
+export interface PredictRequest {
+  project: LoadedProject;
+  /** Absolute path of an existing input file (an image, a CSV row set, a .npy array). */
+  input: string;
+  json: boolean;
+}
+
+export interface InspectDataRequest {
+  /** Absolute path of an existing file or folder. */
+  path: string;
+  json: boolean;
+}
+
+export interface BenchRequest {
+  json: boolean;
+}
+
+/** `brrr train`: train the project's network with its recipe and save runs and checkpoints. */
+export async function trainProject(_request: TrainRequest, _io: CliIo): Promise<number> {
+  throw notAvailableYet('train');
+}
+
+/** `brrr export`: write the trained weights or model in `format` to `out`. */
+export async function exportProject(_request: ExportRequest, _io: CliIo): Promise<number> {
+  throw notAvailableYet('export');
+}
+
+/** `brrr predict`: run the trained model on one input and print what it predicts. */
+export async function predictWithProject(_request: PredictRequest, _io: CliIo): Promise<number> {
+  throw notAvailableYet('predict');
+}
+
+/** `brrr data inspect`: describe a dataset file or folder (format, samples, fields, shapes). */
+export async function inspectData(_request: InspectDataRequest, _io: CliIo): Promise<number> {
+  throw notAvailableYet('data inspect');
+}
+
+/** `brrr bench`: run the benchmark suite, printing ours, the peer's and the ratio per case. */
+export async function runBenchmarks(_request: BenchRequest, _io: CliIo): Promise<number> {
+  throw notAvailableYet('bench');
+}
