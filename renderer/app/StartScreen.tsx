@@ -92,9 +92,11 @@ function StartScreenView() {
                 onClick={() => setTemplate(t.name)}
                 data-testid={`template-${t.name}`}
               >
-                <span className="template-card__title">{t.title}</span>
+                <span className="template-card__head">
+                  <span className="template-card__title">{t.title}</span>
+                  {!t.available && <span className="badge">Coming soon</span>}
+                </span>
                 <span className="template-card__description">{t.description}</span>
-                {!t.available && <span className="badge">Coming soon</span>}
               </button>
             ))}
             {!listings && <div className="muted">Loading templates…</div>}

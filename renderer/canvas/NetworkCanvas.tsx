@@ -12,7 +12,7 @@ import { FAMILY_ACCENT, layerFamily } from './layerLook';
 import { flowToNetwork, LAYER_NODE_TYPE, networkToFlow, type LayerFlowEdge, type LayerFlowNode } from './projectGraph';
 
 const nodeTypes = { [LAYER_NODE_TYPE]: LayerNode } satisfies NodeTypes;
-const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+const fitViewOptions = { padding: 0.12, maxZoom: 1.1 };
 const proOptions = { hideAttribution: true };
 const minimapNodeColor = (node: LayerFlowNode): string => FAMILY_ACCENT[layerFamily(node.data.layerType)];
 
@@ -27,7 +27,7 @@ function NetworkCanvasView({ network }: { network: Network }) {
   const onNodesChange = useCallback(
     (changes: NodeChange<LayerFlowNode>[]) => {
       const current = latest.current;
-      const next = applyNodeChanges(changes, current.nodes);
+      const next = applyNodeChanges(changes.map(toWholePixels), current.nodes);
       latest.current = { ...current, nodes: next };
       setNodes(next);
       // Mid-drag moves stay on the canvas; the document changes once, when the move ends.
@@ -64,6 +64,12 @@ function NetworkCanvasView({ network }: { network: Network }) {
       </ReactFlow>
     </div>
   );
+}
+
+/** Moves land on whole flow units: the file stays readable and the canvas matches it exactly. */
+function toWholePixels(change: NodeChange<LayerFlowNode>): NodeChange<LayerFlowNode> {
+  if (change.type !== 'position' || !change.position) return change;
+  return { ...change, position: { x: Math.round(change.position.x), y: Math.round(change.position.y) } };
 }
 
 function positionsChanged(network: Network, nodes: readonly LayerFlowNode[]): boolean {

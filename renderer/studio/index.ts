@@ -10,6 +10,8 @@ function resolveStudio(): StudioApi {
   if (window.studio) return window.studio;
   const token = takeLaunchToken(window.location, window.history);
   if (token) return createWebClient({ origin: window.location.origin, token });
+  // Reloaded page: `brrr serve` set a same-site cookie when the tokened link was first opened.
+  if (window.location.protocol === 'http:' || window.location.protocol === 'https:') return createWebClient({ origin: window.location.origin, token: '' });
   return unconnectedStudio();
 }
 

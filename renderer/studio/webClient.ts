@@ -11,7 +11,7 @@ export const TOKEN_HEADER = 'X-Brrr-Token';
 export interface WebClientOptions {
   /** Where the services listen, e.g. `http://127.0.0.1:4820`. */
   origin: string;
-  /** The per-launch token `brrr serve` put in the page's address. */
+  /** The per-launch token `brrr serve` put in the page's address; `''` to rely on the cookie it set. */
   token: string;
   fetch?: typeof globalThis.fetch;
   openSocket?: SocketFactory;
@@ -25,7 +25,9 @@ export interface WebClient extends StudioApi {
 export function createWebClient(options: WebClientOptions): WebClient {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const origin = options.origin.replace(/\/+$/, '');
-  const socketUrl = `${origin.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(options.token)}`;
+  const socketUrl = `${origin.replace(/^http/, 'ws')}/events${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (options.token) headers[TOKEN_HEADER] = options.token;
   let events: EventSocket | null = null;
   const eventSocket = (): EventSocket => (events ??= createEventSocket({ url: socketUrl, openSocket: options.openSocket }));
 
@@ -34,7 +36,7 @@ export function createWebClient(options: WebClientOptions): WebClient {
     try {
       response = await doFetch(`${origin}/api/${name}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token },
+        headers,
         body: JSON.stringify(request ?? {}),
         cache: 'no-store',
       });
@@ -69,7 +71,7 @@ export function createWebClient(options: WebClientOptions): WebClient {
 /** A reply that is not JSON: name what most likely happened from the HTTP status. */
 function replyWithoutEnvelope(name: RequestName, status: number): StudioError {
   if (status === 401 || status === 403) {
-    return new StudioError('E_FORBIDDEN', 'The studio refused this page: its access token is missing or stale. Open the link that `brrr serve` printed.');
+    return new StudioError('E_FORBIDDEN', 'The studio refused this page: its access token is missing or stale. Open the link that `brrr serve` printed again.');
   }
   if (status === 404) return new StudioError('E_UNAVAILABLE', `This studio service does not know the request "${name}". Are the page and the service from the same version?`);
   return new StudioError('E_INTERNAL', `The studio sent an unreadable reply to ${name} (HTTP ${status}).`);

@@ -1,0 +1,165 @@
+/**
+ * @file End to end, web mode: `brrr serve` on a free port, a real Chromium opens the printed link,
+ * creates a project from the mnist-mlp template, moves a node, saves from the menu; the file on
+ * disk is a valid project with the new position and no temp file is left. Set BRRR_SCREENSHOTS=1
+ * to also refresh docs/screenshot.png and docs/start-screen.png.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseProjectText, PROJECT_FILE_NAME } from '../../core/project';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
+const SCREENSHOTS = process.env.BRRR_SCREENSHOTS === '1';
+const VIEWPORT = { width: 1280, height: 800 };
+
+describe('brrr serve, driven by Chromium', () => {
+  let workspace = '';
+  let configDir = '';
+  let server: ChildProcess | null = null;
+  let serverOutput = '';
+  let studioUrl = '';
+  let browser: Browser | null = null;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is required for the end-to-end tests and was not found at ${CHROMIUM}. Install it (apt-get install chromium) or point BRRR_CHROMIUM at a Chromium binary.`);
+    }
+    for (const built of ['dist/cli/brrr.mjs', 'dist/renderer/index.html']) {
+      if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before the end-to-end tests.`);
+    }
+    workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-workspace-'));
+    configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-config-'));
+    const started = startServer(workspace, configDir);
+    server = started.process;
+    studioUrl = await started.url;
+    serverOutput = started.output();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server?.once('exit', resolve));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a project from a template, moves a node, saves from the menu, and the file on disk has the move', async () => {
+    expect(studioUrl, serverOutput).toMatch(URL_PATTERN);
+    await page.goto(studioUrl);
+
+    // Start screen; the token has left the address bar.
+    await page.getByTestId('start-screen').waitFor();
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await expect(page.getByTestId('template-mnist-cnn').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('template-mnist-mlp').click();
+    await page.getByTestId('new-project-name').fill('E2E Project');
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(REPO_ROOT, 'docs/start-screen.png') });
+    await page.getByTestId('create-project').click();
+
+    // Editor with the template's six layers drawn.
+    await page.getByTestId('editor').waitFor();
+    const nodes = page.getByTestId('canvas').locator('.react-flow__node');
+    await expect.poll(() => nodes.count(), { timeout: 10_000 }).toBe(6);
+    await expect(page.getByTestId('dirty-indicator').getAttribute('data-dirty')).resolves.toBe('false');
+    await expect(page.getByTestId('status').textContent()).resolves.toContain('6 layers');
+    if (SCREENSHOTS) {
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshot.png') });
+    }
+
+    // Drag the ReLU node down.
+    const relu = page.locator('.react-flow__node[data-id="relu"]');
+    const before = await flowPosition(relu);
+    const box = await relu.boundingBox();
+    if (!box) throw new Error('the relu node has no box on screen');
+    const grab = { x: box.x + box.width / 2, y: box.y + 14 };
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await page.mouse.move(grab.x + 40, grab.y + 140, { steps: 12 });
+    await page.mouse.up();
+    const after = await flowPosition(relu);
+    expect(after.y).toBeGreaterThan(before.y + 50);
+    await expect.poll(() => page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('true');
+
+    // Save through the in-app menu (web mode has no native menu).
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-save').click();
+    await expect.poll(() => page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('false');
+    await expect(page.getByTestId('status').textContent()).resolves.toMatch(/Saved at/);
+
+    const folder = path.join(workspace, 'e2e-project');
+    const file = path.join(folder, PROJECT_FILE_NAME);
+    expect(existsSync(file), `expected ${file}; the workspace holds ${readdirSync(workspace).join(', ')}`).toBe(true);
+    const parsed = parseProjectText(readFileSync(file, 'utf8'), file);
+    if (!parsed.ok) throw new Error(`the saved project does not parse: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
+    expect(parsed.project.name).toBe('E2E Project');
+    const saved = parsed.project.networks[0]?.nodes.find((n) => n.id === 'relu');
+    expect(saved?.position).toEqual(after);
+    expect(readdirSync(folder).filter((name) => name.startsWith('.brrr-tmp-') || /\.tmp$|~$/.test(name))).toEqual([]);
+  });
+
+  it('logged no errors in the page console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+/** The node's position in flow coordinates, read from the transform React Flow renders. */
+async function flowPosition(node: ReturnType<Page['locator']>): Promise<{ x: number; y: number }> {
+  const transform = await node.evaluate((element) => (element as HTMLElement).style.transform);
+  const match = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(transform);
+  if (!match) throw new Error(`unexpected node transform "${transform}"`);
+  return { x: Number(match[1]), y: Number(match[2]) };
+}
+
+/** Spawns `node bin/brrr.js serve` and resolves with the URL it prints (or rejects with its output). */
+function startServer(workspace: string, configDir: string): { process: ChildProcess; url: Promise<string>; output(): string } {
+  const child = spawn(process.execPath, ['bin/brrr.js', 'serve', '--port', '0', '--workspace', workspace, '--config-dir', configDir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`brrr serve printed no URL within 30 s. Output:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = URL_PATTERN.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`brrr serve exited (code ${code}) before printing its URL. Output:\n${output}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  return { process: child, url, output: () => output };
+}
