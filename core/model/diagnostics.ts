@@ -31,6 +31,10 @@ export const DIAGNOSTIC_CODES = [
   'E_SHAPE_CHANNELS',
   'W_UNUSED_NODE',
   'W_LARGE_LAYER',
+  // added with core/layers
+  'E_DTYPE',
+  'W_UNKNOWN_PARAM',
+  'E_TRACE',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
