@@ -31,7 +31,7 @@ export function App({ studio }: { studio: StudioApi }) {
     return studio.onMenuCommand((event) => commands.runMenuCommand(event));
   }, [studio, commands, nativeMenu]);
 
-  useShortcuts(commands);
+  useShortcuts(commands, appInfo !== null && !nativeMenu);
 
   return (
     <StudioContext.Provider value={context}>

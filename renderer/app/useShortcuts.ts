@@ -1,9 +1,13 @@
-/** @file Keyboard shortcuts of the editor: Ctrl/Cmd+S saves, Ctrl/Cmd+Shift+S saves as, Ctrl/Cmd+O opens. */
+/**
+ * @file Keyboard shortcuts of the in-app menu: Ctrl/Cmd+S saves, Ctrl/Cmd+Shift+S saves as,
+ * Ctrl/Cmd+O opens. Off where a native menu exists: its accelerators send the same commands.
+ */
 import { useEffect } from 'react';
 import type { StudioCommands } from './commands';
 
-export function useShortcuts(commands: StudioCommands): void {
+export function useShortcuts(commands: StudioCommands, enabled: boolean): void {
   useEffect(() => {
+    if (!enabled) return;
     const onKeyDown = (event: KeyboardEvent): void => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
       const key = event.key.toLowerCase();
@@ -17,5 +21,5 @@ export function useShortcuts(commands: StudioCommands): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [commands]);
+  }, [commands, enabled]);
 }

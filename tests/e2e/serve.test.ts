@@ -117,6 +117,13 @@ describe('brrr serve, driven by Chromium', () => {
     expect(readdirSync(folder).filter((name) => name.startsWith('.brrr-tmp-') || /\.tmp$|~$/.test(name))).toEqual([]);
   });
 
+  it('keeps working after a reload (the token is gone from the address; the server cookie stands in) and lists the project as recent', async () => {
+    await page.reload();
+    await page.getByTestId('start-screen').waitFor();
+    await expect.poll(() => page.getByTestId('recent-projects').textContent()).toContain('E2E Project');
+    await expect.poll(() => page.getByTestId('workspace-projects').textContent()).toContain('E2E Project');
+  });
+
   it('logged no errors in the page console', () => {
     expect(consoleErrors).toEqual([]);
   });
