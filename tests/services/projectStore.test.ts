@@ -165,7 +165,7 @@ describe('atomic writes', () => {
         if (op !== 'write') return handle;
         return Object.assign(Object.create(handle) as fsp.FileHandle, {
           writeFile: async (data: string | Uint8Array) => {
-            await handle.write(typeof data === 'string' ? data.slice(0, 10) : data.subarray(0, 10));
+            await handle.write(Buffer.from(data).subarray(0, 10)); // a torn write: 10 bytes, then the disk is full
             throw enospc(file);
           },
           sync: () => handle.sync(),
