@@ -10,11 +10,11 @@
  *
  * | prim                    | kernel                 | semantics (see each file for the math) |
  * |-------------------------|------------------------|----------------------------------------|
- * | neg … cos               | unary(op, x, out)      | out[i] = op(x[i]); erf to ~1 ulp (f64) |
+ * | neg … cos               | unary(op, x, out)      | out[i] = op(x[i]); erf to ≤ 1.5e-15 relative |
  * | add … min, lt … ne      | binary(op, a, aShape, b, bShape, out, outShape) | NumPy broadcast; compares write 1/0; max/min propagate NaN |
  * | where                   | where(c, cS, a, aS, b, bS, out, outS) | out = c ≠ 0 ? a : b, broadcast |
  * | cast                    | cast(x, out, dtype)    | i32: trunc toward 0 (wrap); bool: x ≠ 0 |
- * | sum, reduceMax          | reduce('sum'/'max', x, shape, axes, out) | out has reduced axes as 1; empty → 0 / −∞ |
+ * | sum, reduceMax          | reduce(Prim.Sum | Prim.ReduceMax, x, shape, axes, out) | out has reduced axes as 1; empty → 0 / −∞ |
  * | matmul                  | matmul(a, aS, transA, b, bS, transB, out) | batched, batch dims broadcast, ranks ≥ 2 |
  * | transpose               | transpose(x, shape, perm, out) | out axis d = x axis perm[d] |
  * | broadcast               | broadcast(x, shape, outShape, out) | NumPy rules |

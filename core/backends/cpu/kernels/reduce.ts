@@ -8,10 +8,12 @@
  * before touching `out`, which is also what keeps f32 sums accurate for row reductions.
  * Empty reductions give the identity: sum → 0, max → -Infinity. max propagates NaN.
  */
+import { Prim, type ReducePrim } from '../../../ir/prims';
 import { forEachRun } from './walk';
 import { type FloatArray, type Shape, coalesce, normalizeAxis, stridesOf } from './shape';
 
-export type ReduceOp = 'sum' | 'max';
+/** 'sum' or 'reduceMax' (the prim's own name). */
+export type ReduceOp = ReducePrim;
 
 /** Shape of the result with reduced axes kept as 1 (keepDims = true). */
 export function reducedShape(shape: Shape, axes: readonly number[]): number[] {
@@ -25,7 +27,8 @@ export function reducedShape(shape: Shape, axes: readonly number[]): number[] {
  * `out.length` must be the product of `reducedShape(shape, axes)`.
  */
 export function reduce(op: ReduceOp, x: FloatArray, shape: Shape, axes: readonly number[], out: FloatArray): void {
-  const identity = op === 'sum' ? 0 : -Infinity;
+  const isSum = op === Prim.Sum;
+  const identity = isSum ? 0 : -Infinity;
   out.fill(identity);
   const rank = shape.length;
   if (rank === 0) {
@@ -39,7 +42,7 @@ export function reduce(op: ReduceOp, x: FloatArray, shape: Shape, axes: readonly
   const r = c.shape.length - 1;
   const sx = c.strides[0][r];
   const so = c.strides[1][r];
-  if (op === 'sum') {
+  if (isSum) {
     if (so === 0) {
       forEachRun(c.shape, c.strides, (off, n) => {
         let acc = 0;
