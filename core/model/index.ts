@@ -1,0 +1,4 @@
+/** @file core/model: validation, shape inference and tracing of the networks people draw. */
+export * from './diagnostics';
+export { analyzeProject, validateNetwork, type EdgeAnalysis, type NetworkAnalysis, type NodeAnalysis, type ProjectAnalysis, type Totals, type ValidateOptions } from './analyze';
+export { nodeName } from './structure';
