@@ -8,6 +8,7 @@ import { useStudioStore } from '../state/studioStore';
 import { createCommands } from './commands';
 import { DialogHost } from './DialogHost';
 import { EditorShell } from './EditorShell';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Notices } from './Notices';
 import { StartScreen } from './StartScreen';
 import { StartupProblem } from './StartupProblem';
@@ -35,17 +36,19 @@ export function App({ studio }: { studio: StudioApi }) {
 
   return (
     <StudioContext.Provider value={context}>
-      {startupError ? (
-        <StartupProblem message={startupError} onRetry={() => void commands.bootstrap()} />
-      ) : !appInfo ? (
-        <div className="splash" aria-busy="true">
-          Connecting to the studio…
-        </div>
-      ) : hasDocument ? (
-        <EditorShell />
-      ) : (
-        <StartScreen />
-      )}
+      <ErrorBoundary onReset={() => useStudioStore.getState().closeDocument()}>
+        {startupError ? (
+          <StartupProblem message={startupError} onRetry={() => void commands.bootstrap()} />
+        ) : !appInfo ? (
+          <div className="splash" aria-busy="true">
+            Connecting to the studio…
+          </div>
+        ) : hasDocument ? (
+          <EditorShell />
+        ) : (
+          <StartScreen />
+        )}
+      </ErrorBoundary>
       <Notices />
       <DialogHost />
     </StudioContext.Provider>

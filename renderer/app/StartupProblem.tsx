@@ -1,13 +1,13 @@
-/** @file What the page shows when it cannot reach the studio: the reason in a sentence, and a retry. */
+/** @file A full-page problem (the studio unreachable, the UI failed): the reason in a sentence, and a retry. */
 import { memo } from 'react';
 import { BrandMark } from './BrandMark';
 
-function StartupProblemView({ message, onRetry }: { message: string; onRetry(): void }) {
+function StartupProblemView({ title = 'The studio is not reachable', message, onRetry }: { title?: string; message: string; onRetry(): void }) {
   return (
     <div className="splash" role="alert" data-testid="startup-problem">
       <div className="splash__card">
         <BrandMark size={30} />
-        <h1 className="splash__title">The studio is not reachable</h1>
+        <h1 className="splash__title">{title}</h1>
         <p className="splash__message">{message}</p>
         <button type="button" className="button button--primary" onClick={onRetry}>
           Try again
