@@ -1,12 +1,12 @@
 /** @file Printing a Plan: the first debugging tool, and the snapshot format of the compiler tests. */
-import { formatParams, formatType } from '../ir/graph';
+import { formatInit, formatParams, formatType } from '../ir/graph';
 import type { Plan, PlanBuffer, Step } from './plan';
 
 function describe(b: PlanBuffer, plan: Plan): string {
   const io = [...plan.inputs, ...plan.outputs, ...plan.variables].find((x) => x.buffer === b.id);
   const type = io ? `${io.dtype}[${io.shape.join(',')}]` : `${b.storage} x${b.size}`;
   const variable = plan.variables.find((v) => v.buffer === b.id);
-  const init = variable ? ` = ${variable.init.name}${variable.init.scale === undefined ? '' : `(${variable.init.scale})`}#${variable.init.stream}` : '';
+  const init = variable ? ` = ${formatInit(variable.init)}` : '';
   const constant = plan.constants.find((c) => c.buffer === b.id);
   const value = constant ? ` = ${constant.value.length <= 8 ? JSON.stringify(constant.value) : `[${constant.value.length} values]`}` : '';
   const kind = variable ? variable.kind : b.role;

@@ -6,6 +6,7 @@
 import { IrError } from './error';
 import { PRIM_ARITY, Prim, type Dtype, type PrimParams } from './prims';
 import { shapeRules } from './shapeRules';
+import type { Initializer } from '../random/initializers';
 
 export type ValueId = number;
 
@@ -24,14 +25,10 @@ export interface IrNode<P extends Prim = Prim> {
 /** A node of any prim, discriminated by `prim` (narrows `params`). */
 export type AnyNode = { [P in Prim]: IrNode<P> }[Prim];
 
-export type InitializerName =
-  | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'uniform' | 'normal';
-
-/** How a persistent variable is filled at `prepare`: initializer + Philox stream (+ its scale: uniform's a, normal's std). */
+/** How a persistent variable is filled at `prepare`: a core/random initializer drawing from Philox stream `stream`. */
 export interface InitSpec {
-  name: InitializerName;
+  init: Initializer;
   stream: number;
-  scale?: number;
 }
 
 export type VariableKind = 'param' | 'state';
@@ -195,8 +192,10 @@ export function formatParams(params: object): string {
   return entries.length === 0 ? '' : ` {${entries.join(', ')}}`;
 }
 
-function formatInit(init: InitSpec): string {
-  return `${init.name}${init.scale === undefined ? '' : `(${init.scale})`}#${init.stream}`;
+export function formatInit(spec: InitSpec): string {
+  const { kind, ...args } = spec.init;
+  const list = Object.values(args);
+  return `${kind}${list.length === 0 ? '' : `(${list.join(', ')})`}#${spec.stream}`;
 }
 
 export function pprint(graph: Graph): string {

@@ -51,8 +51,9 @@ const binary = <P extends BinaryPrim>(prim: P): ShapeRule<P> => ([a, b]) => {
 };
 
 const compare = <P extends ComparePrim>(prim: P): ShapeRule<P> => ([a, b]) => {
-  expectDtype(prim, 'lhs', a.dtype, ['f32', 'i32']);
-  if (a.dtype !== b.dtype) fail(prim, `operands must have one dtype, got ${a.dtype} and ${b.dtype}`);
+  // i32 operands are cast to f32 first (exact below 2^24): kernels compare float storage only
+  expectDtype(prim, 'lhs', a.dtype, ['f32']);
+  expectDtype(prim, 'rhs', b.dtype, ['f32']);
   return { shape: broadcastShapes(prim, a.shape, b.shape), dtype: 'bool' };
 };
 
@@ -152,7 +153,8 @@ export const shapeRules: { [P in Prim]: ShapeRule<P> } = {
   [Prim.Ne]: compare(Prim.Ne),
   [Prim.Where]: ([c, a, b]) => {
     expectDtype(Prim.Where, 'condition', c.dtype, ['bool']);
-    if (a.dtype !== b.dtype) fail(Prim.Where, `branches must have one dtype, got ${a.dtype} and ${b.dtype}`);
+    expectDtype(Prim.Where, 'first branch', a.dtype, ['f32']);
+    expectDtype(Prim.Where, 'second branch', b.dtype, ['f32']);
     return { shape: broadcastShapes(Prim.Where, c.shape, a.shape, b.shape), dtype: a.dtype };
   },
   [Prim.Cast]: ([x], p) => ({ shape: [...x.shape], dtype: p.dtype }),

@@ -277,8 +277,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 /** indices (i32) [...] -> f32 [..., depth] with 1 where iota == index. */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   if (indices.dtype !== 'i32') throw new IrError(`oneHot: indices must be i32, got ${indices.dtype}`);
-  const classes = constant(Array.from({ length: depth }, (_, i) => i), [depth], 'i32');
-  return indices.reshape([...indices.shape, 1]).eq(classes).cast('f32');
+  // compare in f32: exact for class ids below 2^24
+  return indices.cast('f32').reshape([...indices.shape, 1]).eq(iota(depth)).cast('f32');
 }
 /** Uniform [0, 1) or standard normal; the stream is assigned by the tracer, the counter is the step input. */
 export function random(dist: 'uniform' | 'normal', shape: readonly number[]): Tensor {

@@ -4,7 +4,7 @@
  *
  *   const graph = trace((t) => {
  *     const x = t.input('x', [8, 4]);
- *     const w = t.param('dense.kernel', [4, 2], { name: 'glorotUniform', stream: 1 });
+ *     const w = t.param('dense.kernel', [4, 2], { init: { kind: 'glorotUniform' }, stream: streamId('dense', 'kernel') });
  *     t.output('y', x.matmul(w));
  *   });
  */
@@ -70,7 +70,7 @@ export class Tracer implements TraceScope {
     return new Tensor(this, this.builder.variable('param', name, shape, init));
   }
   /** Non-trainable persistent state (running statistics, optimizer moments). */
-  state(name: string, shape: readonly number[], init: InitSpec = { name: 'zeros', stream: 0 }): Tensor {
+  state(name: string, shape: readonly number[], init: InitSpec = { init: { kind: 'zeros' }, stream: 0 }): Tensor {
     return new Tensor(this, this.builder.variable('state', name, shape, init));
   }
   output(name: string, t: Tensor): void {

@@ -1,0 +1,48 @@
+/**
+ * @file The narrow backend interface: allocate, write, read, prepare a plan, run it. A backend is
+ * one folder implementing `Backend`; `createBackend` (backends/index.ts) lists them exhaustively.
+ * Every buffer a plan needs is allocated once at `prepare`; `run` allocates no device memory.
+ */
+import type { Plan, Storage } from '../compile/plan';
+
+export type BackendKind = 'cpu';
+
+/** Float storage precision: f32 (default, fast) or f64 (the CPU reference oracle). */
+export type DtypeMode = 'f32' | 'f64';
+
+export type HostArray = Float32Array | Float64Array | Int32Array;
+
+/** An opaque device buffer of `size` elements. */
+export interface DeviceBuffer {
+  readonly size: number;
+  readonly storage: Storage;
+}
+
+export interface PrepareOptions {
+  /** Philox seed of the run: initializers and `random` nodes draw from (seed, stream, counter). Default 0. */
+  seed?: number;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  readonly mode: DtypeMode;
+  /** Number of `allocate` calls so far (tests check the steady-state step allocates nothing). */
+  readonly allocations: number;
+  allocate(size: number, storage: Storage): DeviceBuffer;
+  write(buffer: DeviceBuffer, data: ArrayLike<number>): void;
+  read(buffer: DeviceBuffer): Promise<HostArray>;
+  /** Allocates every buffer of the plan, fills constants and initialises the variables. */
+  prepare(plan: Plan, options?: PrepareOptions): Executable;
+}
+
+/** A prepared plan: run it step after step; variables persist between runs. */
+export interface Executable {
+  readonly plan: Plan;
+  /** Writes the named inputs, runs every step, returns a copy of each output. */
+  run(inputs: Readonly<Record<string, ArrayLike<number>>>): Promise<Record<string, HostArray>>;
+  /** A copy of a parameter or state variable. */
+  readVariable(name: string): Promise<HostArray>;
+  writeVariable(name: string, data: ArrayLike<number>): void;
+  /** Re-draws every variable from its initializer. */
+  initialize(seed?: number): void;
+}

@@ -1,0 +1,125 @@
+/**
+ * @file The CPU backend: executes a Plan with typed arrays, in float32 (default) or float64 (the
+ * test oracle). `prepare` allocates every plan buffer once, fills constants, initialises the
+ * variables and turns each step into a closure over pre-cut views, so `run` only writes the
+ * inputs, calls kernels and copies the outputs out.
+ */
+import { sizeOf } from '../../ir/graph';
+import type { Plan, Storage } from '../../compile/plan';
+import type { Prim } from '../../ir/prims';
+import { initialize } from '../../random/initializers';
+import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions } from '../backend';
+import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
+import { constant } from './kernels';
+
+class CpuBuffer implements DeviceBuffer {
+  constructor(readonly storage: Storage, readonly data: HostArray) {}
+  get size(): number {
+    return this.data.length;
+  }
+}
+
+export class CpuBackend implements Backend {
+  readonly kind = 'cpu';
+  allocations = 0;
+
+  constructor(readonly mode: DtypeMode = 'f32') {}
+
+  allocate(size: number, storage: Storage): CpuBuffer {
+    this.allocations++;
+    const data = storage === 'int' ? new Int32Array(size) : this.mode === 'f64' ? new Float64Array(size) : new Float32Array(size);
+    return new CpuBuffer(storage, data);
+  }
+
+  write(buffer: DeviceBuffer, data: ArrayLike<number>): void {
+    const b = asCpu(buffer);
+    if (data.length !== b.size) throw new Error(`cpu: writing ${data.length} elements into a buffer of ${b.size}`);
+    b.data.set(data);
+  }
+
+  async read(buffer: DeviceBuffer): Promise<HostArray> {
+    return asCpu(buffer).data.slice();
+  }
+
+  prepare(plan: Plan, options: PrepareOptions = {}): Executable {
+    return new CpuExecutable(this, plan, options.seed ?? 0);
+  }
+}
+
+function asCpu(b: DeviceBuffer): CpuBuffer {
+  if (!(b instanceof CpuBuffer)) throw new Error('cpu: buffer from another backend');
+  return b;
+}
+
+class CpuExecutable implements Executable {
+  private readonly buffers: CpuBuffer[];
+  private readonly program: (() => void)[] = [];
+  private readonly ctx: KernelContext;
+
+  constructor(private readonly backend: CpuBackend, readonly plan: Plan, seed: number) {
+    this.ctx = { seed };
+    this.buffers = plan.buffers.map((b) => backend.allocate(b.size, b.storage));
+    for (const c of plan.constants) constant(c.value, 'f32', this.buffers[c.buffer].data);
+    this.initialize(seed);
+    const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
+    for (const s of plan.steps) {
+      switch (s.op) {
+        case 'alloc':
+        case 'free':
+          break; // lifetimes only: slots were allocated above
+        case 'copy': {
+          const from = view(s.from, s.size);
+          const to = view(s.to, s.size);
+          this.program.push(() => to.set(from));
+          break;
+        }
+        case 'run': {
+          const k = s.kernel;
+          const run = cpuKernels[k.prim] as CpuKernel<Prim>;
+          const inputs = s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
+          const out = view(s.output, sizeOf(k.output.shape));
+          const ctx = this.ctx;
+          this.program.push(() => run(k, inputs, out, ctx));
+          break;
+        }
+        default:
+          s satisfies never;
+      }
+    }
+  }
+
+  initialize(seed: number = this.ctx.seed): void {
+    this.ctx.seed = seed;
+    for (const v of this.plan.variables) {
+      const data = this.buffers[v.buffer].data;
+      if (data instanceof Int32Array) throw new Error(`cpu: variable '${v.name}' has int storage`);
+      initialize(v.init.init, v.shape, seed, v.init.stream, data);
+    }
+  }
+
+  async run(inputs: Readonly<Record<string, ArrayLike<number>>>): Promise<Record<string, HostArray>> {
+    for (const i of this.plan.inputs) {
+      const data = inputs[i.name];
+      if (data === undefined) throw new Error(`run: missing input '${i.name}'`);
+      this.backend.write(this.buffers[i.buffer], data);
+    }
+    for (const step of this.program) step();
+    const out: Record<string, HostArray> = {};
+    for (const o of this.plan.outputs) out[o.name] = this.buffers[o.buffer].data.slice();
+    return out;
+  }
+
+  private variable(name: string): CpuBuffer {
+    const v = this.plan.variables.find((x) => x.name === name);
+    if (v === undefined) throw new Error(`no variable named '${name}'`);
+    return this.buffers[v.buffer];
+  }
+
+  async readVariable(name: string): Promise<HostArray> {
+    return this.backend.read(this.variable(name));
+  }
+
+  writeVariable(name: string, data: ArrayLike<number>): void {
+    this.backend.write(this.variable(name), data);
+  }
+}
