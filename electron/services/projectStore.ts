@@ -73,7 +73,7 @@ export function createProjectStore(options: ProjectStoreOptions): ProjectStore {
       if (isErrno(e, 'ENOENT')) throw new StudioError('E_NOT_FOUND', `${folder} holds no ${PROJECT_FILE_NAME}, so it is not a Brrr Studio project.`);
       throw e;
     }
-    const parsed = parseProjectText(text, file);
+    const parsed = parseProjectText(text, PROJECT_FILE_NAME);
     if (!parsed.ok) {
       const count = parsed.diagnostics.length;
       const first = parsed.diagnostics[0]?.message ?? 'unknown problem';

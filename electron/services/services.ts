@@ -6,6 +6,7 @@
  * Later services (dataset catalog, compile, run manager, export) each get their own file in this
  * folder and their handlers join the table below when their messages join core/contract.
  */
+import path from 'node:path';
 import { CONTRACT_VERSION, StudioError, type StudioHandlers } from '../../core/contract';
 import { templateInfos } from '../../core/templates';
 import { createProjectStore, type ProjectSummary } from './projectStore';
@@ -59,7 +60,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
       host: options.host,
       platform: process.platform,
       capabilities: { nativeDialogs: dialogs !== undefined, nativeMenu: options.host === 'desktop' },
-      workspaceDir: options.workspaceDir,
+      workspaceDir: path.resolve(options.workspaceDir),
       startupProject: options.startupProject,
     }),
     listTemplates: async () => templateInfos(),

@@ -3,6 +3,7 @@
  * parsed (bad ones refused naming the field), errors become replies, the IPC sender policy refuses
  * strangers, and the preload exposes exactly one function per request.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -40,6 +41,22 @@ const handlerKeysMatch: Equal<keyof StudioHandlers, RequestName> = true;
 
 const tmp = path.join(os.tmpdir(), 'brrr-contract-never-written');
 const handlers: StudioHandlers = createStudioServices({ host: 'test', workspaceDir: tmp, configDir: tmp, startupProject: null, version: '0' });
+
+describe('layering', () => {
+  /** Services and web mode are hosted outside Electron too; the pure parts of main are imported by tests. */
+  it('keeps `electron` out of services, web mode and the pure main modules', async () => {
+    const roots = ['electron/services', 'electron/web'];
+    const files = ['electron/main/senderPolicy.ts', 'electron/main/launchArgs.ts'];
+    for (const dir of roots) {
+      for (const entry of await readdir(dir, { recursive: true })) if (entry.endsWith('.ts')) files.push(path.join(dir, entry));
+    }
+    expect(files.length).toBeGreaterThan(8);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      expect(text, file).not.toMatch(/from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/);
+    }
+  });
+});
 
 describe('handlers', () => {
   it('cover every message of the contract', () => {
