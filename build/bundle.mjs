@@ -24,11 +24,17 @@ const CLI_NODE = 'node20.19';
 /** ESM output has no `require`; bundled CommonJS code (and `createRequire` users) may still call it. */
 const ESM_REQUIRE_BANNER = "import { createRequire as __brrrCreateRequire } from 'node:module'; const require = __brrrCreateRequire(import.meta.url);";
 
+/** CommonJS output has no `import.meta`; services use `import.meta.url` (createRequire, data files). */
+const CJS_IMPORT_META = {
+  inject: ['build/importMetaUrlShim.mjs'],
+  define: { 'import.meta.url': '__brrrImportMetaUrl' },
+};
+
 /** @type {Array<{ entry: string; options: import('esbuild').BuildOptions }>} */
 const bundles = [
   {
     entry: 'electron/main/main.ts',
-    options: { outfile: 'dist/electron/main.cjs', format: 'cjs', platform: 'node', target: ELECTRON_NODE, external: ['electron'] },
+    options: { outfile: 'dist/electron/main.cjs', format: 'cjs', platform: 'node', target: ELECTRON_NODE, external: ['electron'], ...CJS_IMPORT_META },
   },
   {
     entry: 'electron/preload/preload.ts',

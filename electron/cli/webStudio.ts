@@ -24,6 +24,8 @@ export interface WebStudioOptions {
 export async function runWebStudio(options: WebStudioOptions, io: CliIo): Promise<number> {
   const renderer = rendererDir();
   if (!existsSync(join(renderer, 'index.html'))) throw new CliError('the studio is not built yet; run npm run build', { code: 'E_NOT_FOUND' });
+  // Listen for Ctrl+C before the address is printed: whoever reads it may stop us at once.
+  const stopSignal = watchStopSignals();
   let server: ServedStudio;
   try {
     server = await serveStudio({
@@ -36,6 +38,7 @@ export async function runWebStudio(options: WebStudioOptions, io: CliIo): Promis
       log: io.err,
     });
   } catch (e) {
+    stopSignal.dispose();
     if (isErrno(e, 'EADDRINUSE')) throw new CliError(`port ${options.port} is already in use; pick another with --port (0 = any free port)`, { code: 'E_IO' });
     if (isErrno(e, 'EACCES')) throw new CliError(`not allowed to listen on port ${options.port}; pick one above 1023 with --port`, { code: 'E_IO' });
     throw e;
@@ -43,20 +46,26 @@ export async function runWebStudio(options: WebStudioOptions, io: CliIo): Promis
   io.out(`Brrr Studio (web mode) at ${server.url}`);
   io.out('Press Ctrl+C to stop.');
   if (options.open) openBrowser(server.url, io.err);
-  const signal = await untilStopSignal();
+  const signal = await stopSignal.received;
   await server.close();
   io.err(`brrr: stopped (${signal}).`);
   return 0;
 }
 
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+/** The first SIGINT or SIGTERM; `dispose` stops listening (the default handling returns). */
+function watchStopSignals(): { received: Promise<NodeJS.Signals>; dispose(): void } {
+  let stop: (signal: NodeJS.Signals) => void = () => undefined;
+  const dispose = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    stop = (signal) => {
+      dispose();
       resolve(signal);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { received, dispose };
 }

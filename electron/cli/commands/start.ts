@@ -37,17 +37,12 @@ export const startCommand = defineCommand(
     const configDir = options['config-dir'] === undefined ? defaultConfigDir(io.env) : resolveFrom(io.cwd, options['config-dir']);
     const root = packageRoot();
     const electron = options.web ? null : findElectronBinary(root, io.env);
-    if (electron) {
-      if (!hasDisplay(io.env)) {
-        io.err('brrr: no display to open a desktop window on; starting web mode in your browser instead.');
-      } else {
-        return runDesktop(electron, root, io);
-      }
-    } else if (!options.web) {
-      io.err("brrr: Electron's binary is not available on this machine; starting web mode in your browser instead.");
-    }
+    const desktop = electron !== null && hasDisplay(io.env);
+    if (electron && !desktop) io.err('brrr: there is no display to open a desktop window on; starting web mode in your browser instead.');
+    if (!electron && !options.web) io.err("brrr: Electron's binary is not available on this machine; starting web mode in your browser instead.");
     const sample = await ensureSampleProject(workspaceDir);
     if (sample.created) io.out(`Created the sample project ${sample.folder}`);
+    if (electron && desktop) return runDesktop(electron, root, ['--project', sample.folder], io);
     return runWebStudio({ port, workspaceDir, configDir, startupProject: sample.folder, open: options['no-open'] !== true }, io);
   },
 );
@@ -58,13 +53,13 @@ function hasDisplay(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Runs Electron on the package (its main is dist/electron/main.cjs) until the app quits. */
-function runDesktop(electron: string, root: string, io: CliIo): Promise<number> {
+function runDesktop(electron: string, root: string, appArgs: readonly string[], io: CliIo): Promise<number> {
   if (!existsSync(join(root, 'dist', 'electron', 'main.cjs'))) {
     throw new CliError('the desktop app is not built yet; run npm run build', { code: 'E_NOT_FOUND' });
   }
   const env = { ...io.env };
   delete env.ELECTRON_RUN_AS_NODE; // set, it would make Electron behave as plain Node
-  const child = spawn(electron, [root], { stdio: 'inherit', env });
+  const child = spawn(electron, [root, ...appArgs], { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
   };
