@@ -213,7 +213,8 @@ function checkRoles(network: Network, s: Structure, nodes: Record<string, NodeAn
     used.add(id);
     stack.push(...(pred.get(id) ?? []));
   }
-  if (resolved.length < 2) return;
+  // After a structural error, everything upstream of the break looks unused: say nothing then.
+  if (resolved.length < 2 || out.some((d) => d.severity === 'error')) return;
   for (const r of resolved) {
     if (used.has(r.node.id) || s.cyclic.has(r.node.id)) continue;
     const why = sinks.length ? 'feeds no loss or Output' : 'is connected to nothing';

@@ -18,7 +18,7 @@ export interface ResolvedNode {
 
 export interface Structure {
   readonly nodes: ReadonlyMap<string, ResolvedNode>;
-  /** Edges whose both ends exist, with ports that exist and are not already taken. */
+  /** Edges whose both ends exist, with ports that exist (or belong to an unknown layer) and are not already taken. */
   readonly edges: readonly ProjectEdge[];
   /** Node ids in topological order (nodes on a cycle are left out). */
   readonly order: readonly string[];
@@ -118,7 +118,7 @@ export function checkStructure(network: Network, out: Diagnostic[]): Structure {
       continue;
     }
     taken.set(key, edge.id);
-    if (src.ports && dst.ports) edges.push(edge);
+    edges.push(edge);
   }
 
   const { order, cycles } = topoOrder([...nodes.keys()], edges);
