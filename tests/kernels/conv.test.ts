@@ -5,8 +5,9 @@
 import { describe, it } from 'vitest';
 import type { ConvParams } from '../../core/ir/prims';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dShape } from '../../core/backends/cpu/kernels';
-import fixtures from '../fixtures/torch/conv2d.json';
-import { FLOAT_TYPES, expectClose, makeRng, randInt, randomArray, size } from './reference';
+import { type ConvFixture, FLOAT_TYPES, expectClose, makeRng, randInt, randomArray, readTorchFixture, size } from './reference';
+
+const fixtures = readTorchFixture<{ cases: ConvFixture[] }>('conv2d.json');
 
 /**
  * Direct definition: for every (n, o, i, j, c, a, b) with the input position inside the image,

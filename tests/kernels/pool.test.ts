@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PoolParams } from '../../core/ir/prims';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, pool2dShape } from '../../core/backends/cpu/kernels';
-import avgFixtures from '../fixtures/torch/avgpool2d.json';
-import maxFixtures from '../fixtures/torch/maxpool2d.json';
-import { FLOAT_TYPES, expectClose, makeRng, randInt, randomArray, size } from './reference';
+import { FLOAT_TYPES, type PoolFixture, expectClose, makeRng, randInt, randomArray, readTorchFixture, size } from './reference';
+
+const maxFixtures = readTorchFixture<{ cases: PoolFixture[] }>('maxpool2d.json');
+const avgFixtures = readTorchFixture<{ cases: PoolFixture[] }>('avgpool2d.json');
 
 /** Direct pooling: windows scanned row-major, first strict maximum wins; avg divides by KH·KW. */
 function naivePool(x: ArrayLike<number>, xShape: number[], dy: ArrayLike<number>, p: PoolParams) {
@@ -48,7 +49,7 @@ describe('pooling vs direct loops', () => {
         const kernel = [randInt(rng, 1, 3), randInt(rng, 1, 3)];
         const p = params({ kernel, stride: [randInt(rng, 1, 3), randInt(rng, 1, 3)], padding: [randInt(rng, 0, kernel[0] - 1), randInt(rng, 0, 1), randInt(rng, 0, kernel[1] - 1), randInt(rng, 0, 1)] });
         const xShape = [randInt(rng, 1, 2), randInt(rng, 1, 3), randInt(rng, 3, 8), randInt(rng, 3, 8)];
-        const x = trial % 2 ? randomArray(Ctor, size(xShape), rng) : Ctor.from({ length: size(xShape) }, () => randInt(rng, -2, 2));
+        const x = trial % 2 ? randomArray(Ctor, size(xShape), rng) : randomArray(Ctor, size(xShape), rng).map(() => randInt(rng, -2, 2));
         const yShape = pool2dShape(xShape, p);
         const dy = randomArray(Ctor, size(yShape), rng);
         const ref = naivePool(x, xShape, dy, p);

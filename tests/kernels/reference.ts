@@ -2,6 +2,7 @@
  * @file Test helpers for the kernel suites: a seeded PRNG independent of core/random, random
  * shapes and tensors, index arithmetic for naive reference loops, and closeness checks.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -23,7 +24,7 @@ export function randInt(rng: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rng() * (hi - lo + 1));
 }
 
-export function randomArray<T extends Float32Array | Float64Array>(Ctor: { new (n: number): T }, n: number, rng: () => number, lo = -2, hi = 2): T {
+export function randomArray(Ctor: FloatCtor, n: number, rng: () => number, lo = -2, hi = 2): Float32Array | Float64Array {
   const a = new Ctor(n);
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng();
   return a;
@@ -99,4 +100,20 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 /** Tolerance for a float type: f32 results vs an f64 reference loop. */
 export function tol(Ctor: FloatCtor): { rtol: number; atol: number } {
   return Ctor === Float32Array ? { rtol: 2e-6, atol: 1e-6 } : { rtol: 1e-12, atol: 1e-12 };
+}
+
+/** Reads a JSON fixture from tests/fixtures/torch (written by make_conv_fixtures.py). */
+export function readTorchFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/torch/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+export interface ConvFixture {
+  name: string; xShape: number[]; wShape: number[]; yShape: number[];
+  stride: number[]; padding: number[]; dilation: number[]; groups: number;
+  x: number[]; w: number[]; dy: number[]; y: number[]; dx: number[]; dw: number[];
+}
+
+export interface PoolFixture {
+  name: string; xShape: number[]; yShape: number[]; kernel: number[]; stride: number[]; padding: number[];
+  x: number[]; dy: number[]; y: number[]; dx: number[];
 }
