@@ -48,9 +48,6 @@ const bundles = [
 
 const VITE_CONFIG = 'build/vite.config.ts';
 
-// TEMPORARY while main/preload are being written: a missing entry is skipped with a warning.
-const SKIP_MISSING_WHILE_DEVELOPING = true;
-
 /** Exits with one line: `build: <what> failed: <why>`. */
 function fail(what, why) {
   process.stderr.write(`build: ${what} failed: ${why}\n`);
@@ -63,16 +60,27 @@ function describeEsbuildMessage(message) {
   return `${where}${message.text}`;
 }
 
+/** The first non-empty line, without terminal colours. */
 function firstLine(text) {
-  return String(text).split('\n').map((line) => line.trim()).find(Boolean) ?? 'no details';
+  const plain = String(text).replace(/\x1b\[[0-9;]*m/g, '');
+  return plain.split('\n').map((line) => line.trim()).find(Boolean) ?? 'no details';
+}
+
+/** vite 8 (rolldown) throws `Build failed with N errors` with the details in `errors[]`. */
+function describeViteError(e) {
+  const errors = Array.isArray(e?.errors) && e.errors.length > 0 ? e.errors : [e];
+  const first = errors[0];
+  const where = first?.loc?.file
+    ? `${relative(root, first.loc.file)}:${first.loc.line}:${(first.loc.column ?? 0) + 1}: `
+    : first?.id
+      ? `${relative(root, first.id)}: `
+      : '';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return `${where}${firstLine(first?.message ?? first)}${more}`;
 }
 
 async function bundle({ entry, options }) {
-  if (!existsSync(resolve(root, entry))) {
-    if (!SKIP_MISSING_WHILE_DEVELOPING) fail(options.outfile, `its entry ${entry} does not exist`);
-    process.stderr.write(`build: warning: skipped ${options.outfile}: ${entry} does not exist yet\n`);
-    return null;
-  }
+  if (!existsSync(resolve(root, entry))) fail(options.outfile, `its entry ${entry} does not exist`);
   try {
     const result = await esbuild({
       absWorkingDir: root,
@@ -100,12 +108,11 @@ async function buildRenderer() {
   try {
     await viteBuild({ configFile: resolve(root, VITE_CONFIG), logLevel: 'warn', customLogger: logger, clearScreen: false });
   } catch (e) {
-    const where = e?.id ? `${relative(root, e.id)}: ` : '';
-    fail('dist/renderer', `${where}${firstLine(e?.message ?? e)}`);
+    fail('dist/renderer', describeViteError(e));
   }
 }
 
 const built = await Promise.all(bundles.map(bundle));
 await buildRenderer();
-const outputs = [...built.filter(Boolean), 'dist/renderer/'];
+const outputs = [...built, 'dist/renderer/'];
 process.stdout.write(`build: ${outputs.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
