@@ -3,7 +3,7 @@
  * help on every command, exit codes (0 done, 1 failed, 2 bad command line), one-line errors with
  * no stack trace, `--json` errors, `new`, project validation, `serve` and `start` in web mode.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,7 +249,7 @@ describe('bin/brrr.js before a build', () => {
   });
 });
 
-describe('web mode', () => {
+describe('start and serve', () => {
   const URL_LINE = /Brrr Studio \(web mode\) at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=\S+)\n/;
 
   it('brrr serve prints its address, serves the studio and stops cleanly on SIGTERM', async () => {
@@ -292,5 +292,36 @@ describe('web mode', () => {
       expect(await stop(second, 'SIGTERM')).toBe(0);
     }
     expect(readFileSync(sampleFile, 'utf8')).toBe(edited);
+  });
+
+  /** A stand-in Electron distribution: an `electron` script that records its arguments. */
+  function fakeElectron(name: string): { dist: string; argsFile: string } {
+    const dist = join(scratch, name);
+    mkdirSync(dist, { recursive: true });
+    const argsFile = join(dist, 'args.txt');
+    writeFileSync(join(dist, 'electron'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\n`);
+    chmodSync(join(dist, 'electron'), 0o755);
+    return { dist, argsFile };
+  }
+
+  it.runIf(process.platform === 'linux')('brrr start runs an available Electron on the package with the sample project', async () => {
+    const { dist, argsFile } = fakeElectron('electron-dist');
+    const result = await run(['start', '--workspace', 'ws-desktop'], { ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: ':99' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(argsFile, 'utf8').split('\n').filter(Boolean)).toEqual([repoRoot.replace(/\/$/, ''), '--project', join(scratch, 'ws-desktop', 'Sample - MNIST MLP')]);
+  });
+
+  it.runIf(process.platform === 'linux')('brrr start falls back to web mode when there is no display for a window', async () => {
+    const { dist, argsFile } = fakeElectron('electron-dist-headless');
+    const child = spawnBrrr(['start', '--no-open', '--workspace', 'ws-headless'], { cwd: scratch, env: { ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: '', WAYLAND_DISPLAY: '' } });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await waitForLine(child, URL_LINE);
+    } finally {
+      expect(await stop(child), stderr).toBe(0);
+    }
+    expect(stderr.split('\n')[0]).toMatch(/^brrr: there is no display to open a desktop window on; starting web mode/);
+    expect(existsSync(argsFile)).toBe(false);
   });
 });
