@@ -21,6 +21,12 @@ export interface DeviceBuffer {
 export interface PrepareOptions {
   /** Philox seed of the run: initializers and `random` nodes draw from (seed, stream, counter). Default 0. */
   seed?: number;
+  /**
+   * Variables of this executable (same backend) whose names match are shared, not copied: an
+   * evaluation plan sees the training plan's parameters as they are updated. Shared variables are
+   * not re-initialised.
+   */
+  shareVariablesWith?: Executable;
 }
 
 export interface Backend {

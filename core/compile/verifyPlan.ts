@@ -2,7 +2,7 @@
  * @file verifyPlan: replays a plan's steps over buffer states and checks that every read follows a
  * write, every buffer is big enough and of the right storage, and no two lifetimes overlap in a slot.
  */
-import { sizeOf } from '../ir/graph';
+import { inferNode, sameType, sizeOf } from '../ir/graph';
 import { IrError } from '../ir/error';
 import { storageOf, type BufferId, type Plan, type PlanIo, type Storage } from './plan';
 
@@ -73,6 +73,8 @@ export function verifyPlan(plan: Plan): void {
         const k2 = s.kernel;
         if (s.inputs.length !== k2.inputs.length) fail(`${at}: ${s.inputs.length} buffers for ${k2.inputs.length} kernel inputs`);
         s.inputs.forEach((id, i) => checkRead(id, sizeOf(k2.inputs[i].shape), storageOf(k2.inputs[i].dtype), `${at} ${k2.prim}`));
+        const inferred = inferNode(k2.prim, k2.inputs, k2.params);
+        if (!sameType(inferred, k2.output)) fail(`${at}: ${k2.prim} declares an output its shape rule does not give`);
         if (s.inputs.includes(s.output)) fail(`${at}: ${k2.prim} writes b${s.output}, one of its inputs`);
         checkWrite(s.output, sizeOf(k2.output.shape), storageOf(k2.output.dtype), `${at} ${k2.prim}`, false);
         break;

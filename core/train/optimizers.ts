@@ -111,9 +111,12 @@ export function transformGradients(pgs: readonly ParamGrad[], tf: GradientTransf
  * Traces the update of every parameter into `tracer`'s graph: declares the optimizer state and
  * the `lr` input, and records in-place updates of the parameters and the state.
  */
-export function applyOptimizer(tracer: Tracer, pgs: readonly ParamGrad[], config: OptimizerConfig, tf: GradientTransform = {}): void {
+export function applyOptimizer(
+  tracer: Tracer, pgs: readonly ParamGrad[], config: OptimizerConfig, tf: GradientTransform = {}, lrInput = LR_INPUT,
+): void {
   tracer.run((t) => {
-    const lr = t.builder.findInput(LR_INPUT) ? t.get(LR_INPUT) : t.input(LR_INPUT, []);
+    // one optimizer per network (GANs) may each name their own learning-rate input
+    const lr = t.builder.findInput(lrInput) ? t.get(lrInput) : t.input(lrInput, []);
     const k: StepScalars = { lr, t: t.stepTensor().cast('f32').add(1) };
     const rule = rules[config.kind] as Rule<OptimizerConfig>;
     for (const pg of transformGradients(pgs, tf)) {

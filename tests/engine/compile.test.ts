@@ -7,7 +7,7 @@ import { createBackend } from '../../core/backends';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
 import { compile, pprintPlan, verifyPlan, type Plan } from '../../core/compile';
 import { IrError } from '../../core/ir/error';
-import { verify } from '../../core/ir/graph';
+import { pprint, verify } from '../../core/ir/graph';
 import { Prim } from '../../core/ir/prims';
 import { constant, trace } from '../../core/tensor';
 
@@ -141,5 +141,21 @@ test('pprint of a small training plan', () => {
       free b6
       copy b5 -> b1 (6)
       free b5"
+  `);
+});
+
+test('pprint of a traced graph', () => {
+  const graph = trace((t) => {
+    const x = t.input('x', [2, 3]);
+    const b = t.param('b', [3], { init: { kind: 'uniform', limit: 0.5 }, stream: 3 });
+    t.output('y', x.add(b).sigmoid().sum(1));
+  });
+  expect(pprint(graph)).toMatchInlineSnapshot(`
+    "input x: %0 f32[2,3]
+    param b: %1 f32[3] = uniform(0.5)#3
+      %2 f32[2,3] = add(%0, %1)
+      %3 f32[2,3] = sigmoid(%2)
+      %4 f32[2] = sum(%3) {axes=[1], keepDims=false}
+    output y = %4"
   `);
 });

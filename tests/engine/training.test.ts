@@ -7,7 +7,7 @@ import { createBackend } from '../../core/backends';
 import type { DtypeMode } from '../../core/backends/backend';
 import { compile } from '../../core/compile';
 import { streamId } from '../../core/random';
-import { oneHot } from '../../core/tensor';
+import { oneHot, trace } from '../../core/tensor';
 import { traceTrainStep } from '../../core/train/step';
 import { rng } from './support';
 
@@ -77,4 +77,21 @@ test('one plan holds forward, backward and update; variables persist and are rea
   expect(await exe.readVariable('fc1.kernel')).toEqual(before);
   exe.initialize(42);
   expect(await exe.readVariable('fc1.kernel')).toEqual(before);
+});
+
+test('an evaluation plan shares the training plan parameters', async () => {
+  const backend = createBackend('cpu', { mode: 'f64' });
+  const train = backend.prepare(mlpPlan(), { seed: 42 });
+  const evalPlan = compile(trace((t) => {
+    const x = t.input('x', [N, D]);
+    const w1 = t.param('fc1.kernel', [D, H], { init: { kind: 'zeros' }, stream: 0 });
+    t.output('h', x.matmul(w1));
+  }));
+  const evaluate = backend.prepare(evalPlan, { shareVariablesWith: train });
+  const { x, y } = dataset();
+  const before = (await evaluate.run({ x })).h;
+  expect(before.some((v) => v !== 0)).toBe(true); // not re-initialised with zeros
+  await train.run({ x, y, lr: [0.02], step: [0] });
+  const after = (await evaluate.run({ x })).h;
+  expect(after).not.toEqual(before);
 });

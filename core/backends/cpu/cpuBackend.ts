@@ -42,7 +42,11 @@ export class CpuBackend implements Backend {
   }
 
   prepare(plan: Plan, options: PrepareOptions = {}): Executable {
-    return new CpuExecutable(this, plan, options.seed ?? 0);
+    const other = options.shareVariablesWith;
+    if (other !== undefined && !(other instanceof CpuExecutable && other.backend === this)) {
+      throw new Error('cpu: can only share variables with an executable of the same backend');
+    }
+    return new CpuExecutable(this, plan, options.seed ?? 0, other);
   }
 }
 
@@ -55,10 +59,19 @@ class CpuExecutable implements Executable {
   private readonly buffers: CpuBuffer[];
   private readonly program: (() => void)[] = [];
   private readonly ctx: KernelContext;
+  /** variables owned by another executable */
+  private readonly shared = new Set<string>();
 
-  constructor(private readonly backend: CpuBackend, readonly plan: Plan, seed: number) {
+  constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable) {
     this.ctx = { seed };
-    this.buffers = plan.buffers.map((b) => backend.allocate(b.size, b.storage));
+    this.buffers = plan.buffers.map((b) => {
+      const v = shareWith?.plan.variables.find((x) => x.name === b.name && b.role === 'variable');
+      if (v === undefined || shareWith === undefined) return backend.allocate(b.size, b.storage);
+      const other = shareWith.buffers[v.buffer];
+      if (other.size !== b.size || other.storage !== b.storage) throw new Error(`cpu: shared variable '${v.name}' differs in size or type`);
+      this.shared.add(v.name);
+      return other;
+    });
     for (const c of plan.constants) constant(c.value, 'f32', this.buffers[c.buffer].data);
     this.initialize(seed);
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
@@ -91,6 +104,7 @@ class CpuExecutable implements Executable {
   initialize(seed: number = this.ctx.seed): void {
     this.ctx.seed = seed;
     for (const v of this.plan.variables) {
+      if (this.shared.has(v.name)) continue;
       const data = this.buffers[v.buffer].data;
       if (data instanceof Int32Array) throw new Error(`cpu: variable '${v.name}' has int storage`);
       initialize(v.init.init, v.shape, seed, v.init.stream, data);
