@@ -7,6 +7,7 @@ import { layers } from '../../core/layers';
 import { analyzeProject, validateNetwork } from '../../core/model';
 import type { Network, Project } from '../../core/project/schema';
 import { findTemplate, templateInfos } from '../../core/templates';
+import { mnistCnn } from '../../core/templates/mnistCnn';
 
 const build = (name: string): Project => {
   const t = findTemplate(name);
@@ -21,6 +22,15 @@ describe('templates', () => {
     expect(a.diagnostics).toEqual([]);
     expect(a.totals.params).toBeGreaterThan(0);
     expect(a.totals.flops).toBeGreaterThan(0);
+  });
+
+  test('mnist-cnn (ready, not yet registered) analyzes with no diagnostics', () => {
+    const a = analyzeProject(mnistCnn.build('cnn'));
+    expect(a.diagnostics).toEqual([]);
+    const net = Object.values(a.networks)[0];
+    expect(net.edges.e7.label).toBe('[B, 32, 7, 7]');
+    // 1·16·9+16 + 16·32·9+32 + 1568·64+64 + 64·10+10
+    expect(net.totals.params).toBe(160 + 4640 + 100416 + 650);
   });
 
   test('mnist-mlp: 101,770 parameters, FLOPs per node, shapes with a symbolic batch', () => {
