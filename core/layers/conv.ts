@@ -3,7 +3,7 @@
  * check with its fixes, padding modes and output sizes.
  */
 import { reject, type Rejection } from './define';
-import { BATCH, formatShape, type Shape } from './shape';
+import { formatShape, type Shape } from './shape';
 
 /** The [channels, height, width] of an image input, or a rejection with a fix that makes one. */
 export function imageDims(x: Shape, layer: string): [number, number, number] | Rejection {
@@ -54,5 +54,3 @@ export function tooSmall(h: number, w: number, out: [number, number]): Rejection
   if (out[0] >= 1 && out[1] >= 1) return null;
   return reject('E_SHAPE_MISMATCH', `receives ${h}x${w} images, smaller than its window: use padding "same", a smaller kernel or stride, or fewer pooling layers before it`, { port: 'in' });
 }
-
-export const imageShape = (c: number, hw: [number, number]): Shape => [BATCH, c, hw[0], hw[1]];

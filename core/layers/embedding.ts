@@ -1,6 +1,5 @@
 /** @file Embedding: integer ids [batch, ...] → learned vectors [batch, ..., dim]; weight [vocabulary, dim]. */
 import { defineLayer, init, p, reject } from './define';
-import { numel } from './shape';
 
 export const embedding = defineLayer({
   type: 'Embedding',
