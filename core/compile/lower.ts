@@ -7,7 +7,7 @@
  * after every read of the old values.
  */
 import { sizeOf, type Graph, type ValueId } from '../ir/graph';
-import { Prim } from '../ir/prims';
+import { Prim, isBinary, isCompare, isUnary } from '../ir/prims';
 import { storageOf, type BufferId, type BufferRole, type Kernel, type Plan, type PlanBuffer, type Step, type Storage } from './plan';
 
 class SlotAllocator {
@@ -27,6 +27,11 @@ class SlotAllocator {
   release(b: PlanBuffer): void {
     this.free.push(b);
   }
+}
+
+/** Prims whose CPU/GPU kernels read element i of each same-shape operand before writing element i of the output. */
+export function canRunInPlace(prim: Prim): boolean {
+  return isUnary(prim) || isBinary(prim) || isCompare(prim);
 }
 
 export function lower(graph: Graph): Plan {
@@ -89,6 +94,15 @@ export function lower(graph: Graph): Plan {
     if (n.prim === Prim.Constant) return;
     const t = typeOf(n.out);
     let out = directOutput.get(n.out);
+    // an elementwise op may write over a same-shape operand that dies here (the kernels allow it)
+    const donor = out === undefined && canRunInPlace(n.prim)
+      ? n.inputs.find((v) => {
+        const b = home.get(v);
+        return b !== undefined && b.role === 'slot' && lastUse.get(v) === k && b.storage === storageOf(t.dtype)
+          && sizeOf(typeOf(v).shape) === sizeOf(t.shape) && typeOf(v).shape.length === t.shape.length;
+      })
+      : undefined;
+    if (donor !== undefined) out = home.get(donor);
     if (out === undefined) {
       out = slots.take(storageOf(t.dtype), sizeOf(t.shape));
       steps.push({ op: 'alloc', buffer: out.id, size: sizeOf(t.shape) });
@@ -97,7 +111,7 @@ export function lower(graph: Graph): Plan {
     const kernel = { kind: 'prim', prim: n.prim, params: n.params, inputs: n.inputs.map(typeOf), output: typeOf(n.out) } as Kernel;
     steps.push({ op: 'run', kernel, inputs: n.inputs.map((v) => (home.get(v) as PlanBuffer).id), output: out.id });
     // free after the run: a kernel never writes over its own inputs
-    for (const v of new Set(n.inputs)) if (lastUse.get(v) === k) release(v);
+    for (const v of new Set(n.inputs)) if (lastUse.get(v) === k && v !== donor) release(v);
     if (!lastUse.has(n.out)) release(n.out);
   });
 

@@ -4,6 +4,7 @@
  */
 import { inferNode, sameType, sizeOf } from '../ir/graph';
 import { IrError } from '../ir/error';
+import { canRunInPlace } from './lower';
 import { storageOf, type BufferId, type Plan, type PlanIo, type Storage } from './plan';
 
 export function verifyPlan(plan: Plan): void {
@@ -75,7 +76,11 @@ export function verifyPlan(plan: Plan): void {
         s.inputs.forEach((id, i) => checkRead(id, sizeOf(k2.inputs[i].shape), storageOf(k2.inputs[i].dtype), `${at} ${k2.prim}`));
         const inferred = inferNode(k2.prim, k2.inputs, k2.params);
         if (!sameType(inferred, k2.output)) fail(`${at}: ${k2.prim} declares an output its shape rule does not give`);
-        if (s.inputs.includes(s.output)) fail(`${at}: ${k2.prim} writes b${s.output}, one of its inputs`);
+        s.inputs.forEach((id, i) => {
+          if (id !== s.output) return;
+          const sameShape = k2.inputs[i].shape.length === k2.output.shape.length && sizeOf(k2.inputs[i].shape) === sizeOf(k2.output.shape);
+          if (!canRunInPlace(k2.prim) || !sameShape) fail(`${at}: ${k2.prim} writes b${s.output}, one of its inputs, and cannot run in place`);
+        });
         checkWrite(s.output, sizeOf(k2.output.shape), storageOf(k2.output.dtype), `${at} ${k2.prim}`, false);
         break;
       }

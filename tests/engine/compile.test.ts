@@ -71,7 +71,7 @@ test('verify rejects a graph read before definition; shape rules name the prim',
 });
 
 test('verifyPlan catches overlapping lifetimes, reads after free, and short buffers', () => {
-  const plan = compile(trace((t) => t.output('y', t.input('x', [4]).exp().neg().exp().neg())));
+  const plan = compile(trace((t) => t.output('y', t.input('x', [2, 2]).transpose().transpose().transpose().transpose())));
   const clone = (): Plan => JSON.parse(JSON.stringify(plan)) as Plan;
   expect(() => verifyPlan(clone())).not.toThrow();
 
@@ -158,4 +158,19 @@ test('pprint of a traced graph', () => {
       %4 f32[2] = sum(%3) {axes=[1], keepDims=false}
     output y = %4"
   `);
+});
+
+test('elementwise ops run in place over operands that die, others never do', () => {
+  const plan = compile(trace((t) => {
+    const x = t.input('x', [8]);
+    t.output('y', x.exp().neg().tanh().matmul(t.input('m', [8, 2])).exp());
+  }));
+  const runs = plan.steps.flatMap((s) => (s.op === 'run' ? [s] : []));
+  const [exp, neg, tanh] = runs;
+  const matmul = runs.find((s) => s.kernel.prim === Prim.MatMul);
+  if (matmul === undefined) throw new Error('no matmul step');
+  expect(exp.inputs).not.toContain(exp.output); // x is an input buffer, never overwritten
+  expect(neg.inputs).toContain(neg.output);
+  expect(tanh.inputs).toContain(tanh.output);
+  expect(matmul.inputs).not.toContain(matmul.output);
 });
