@@ -6,7 +6,7 @@
  * straight into their output buffers; updates of persistent variables are `copy` steps at the end,
  * after every read of the old values.
  */
-import { sizeOf, type Graph, type ValueId } from '../ir/graph';
+import { sizeOf, type Graph, type ValueId, type ValueInfo } from '../ir/graph';
 import { Prim, isBinary, isCompare, isUnary } from '../ir/prims';
 import { storageOf, type BufferId, type BufferRole, type Kernel, type Plan, type PlanBuffer, type Step, type Storage } from './plan';
 
@@ -29,9 +29,15 @@ class SlotAllocator {
   }
 }
 
-/** Prims whose CPU/GPU kernels read element i of each same-shape operand before writing element i of the output. */
-export function canRunInPlace(prim: Prim): boolean {
-  return isUnary(prim) || isBinary(prim) || isCompare(prim);
+/**
+ * Whether `prim` may write its output over input `input` (same element count, same storage):
+ * elementwise kernels read element i of each same-shape operand before writing element i, and a
+ * reshape over its own storage is a no-op.
+ */
+export function canRunInPlace(prim: Prim, input: ValueInfo, output: ValueInfo): boolean {
+  if (storageOf(input.dtype) !== storageOf(output.dtype) || sizeOf(input.shape) !== sizeOf(output.shape)) return false;
+  if (prim === Prim.Reshape) return true;
+  return (isUnary(prim) || isBinary(prim) || isCompare(prim)) && input.shape.length === output.shape.length;
 }
 
 export function lower(graph: Graph): Plan {
@@ -95,13 +101,10 @@ export function lower(graph: Graph): Plan {
     const t = typeOf(n.out);
     let out = directOutput.get(n.out);
     // an elementwise op may write over a same-shape operand that dies here (the kernels allow it)
-    const donor = out === undefined && canRunInPlace(n.prim)
-      ? n.inputs.find((v) => {
-        const b = home.get(v);
-        return b !== undefined && b.role === 'slot' && lastUse.get(v) === k && b.storage === storageOf(t.dtype)
-          && sizeOf(typeOf(v).shape) === sizeOf(t.shape) && typeOf(v).shape.length === t.shape.length;
-      })
-      : undefined;
+    const donor = out !== undefined ? undefined : n.inputs.find((v) => {
+      const b = home.get(v);
+      return b !== undefined && b.role === 'slot' && lastUse.get(v) === k && canRunInPlace(n.prim, typeOf(v), t);
+    });
     if (donor !== undefined) out = home.get(donor);
     if (out === undefined) {
       out = slots.take(storageOf(t.dtype), sizeOf(t.shape));

@@ -78,8 +78,7 @@ export function verifyPlan(plan: Plan): void {
         if (!sameType(inferred, k2.output)) fail(`${at}: ${k2.prim} declares an output its shape rule does not give`);
         s.inputs.forEach((id, i) => {
           if (id !== s.output) return;
-          const sameShape = k2.inputs[i].shape.length === k2.output.shape.length && sizeOf(k2.inputs[i].shape) === sizeOf(k2.output.shape);
-          if (!canRunInPlace(k2.prim) || !sameShape) fail(`${at}: ${k2.prim} writes b${s.output}, one of its inputs, and cannot run in place`);
+          if (!canRunInPlace(k2.prim, k2.inputs[i], k2.output)) fail(`${at}: ${k2.prim} writes b${s.output}, one of its inputs, and cannot run in place`);
         });
         checkWrite(s.output, sizeOf(k2.output.shape), storageOf(k2.output.dtype), `${at} ${k2.prim}`, false);
         break;

@@ -173,4 +173,6 @@ test('elementwise ops run in place over operands that die, others never do', () 
   expect(neg.inputs).toContain(neg.output);
   expect(tanh.inputs).toContain(tanh.output);
   expect(matmul.inputs).not.toContain(matmul.output);
+  const reshape = runs.find((s) => s.kernel.prim === Prim.Reshape);
+  expect(reshape?.inputs).toContain(reshape?.output); // a reshape over a dying operand is free
 });

@@ -64,8 +64,10 @@ export const cpuKernels: { [P in Prim]: CpuKernel<P> } = {
   [Prim.ReduceMax]: reduce,
   [Prim.MatMul]: (k, [a, b], out) => K.matmul(
     float(a), k.inputs[0].shape, k.params.transA, float(b), k.inputs[1].shape, k.params.transB, float(out)),
-  // storage is row-major and unchanged by a reshape
-  [Prim.Reshape]: (_, [x], out) => out.set(x),
+  // storage is row-major and unchanged by a reshape; in place it is a no-op
+  [Prim.Reshape]: (_, [x], out) => {
+    if (x.buffer !== out.buffer || x.byteOffset !== out.byteOffset) out.set(x);
+  },
   [Prim.Transpose]: (k, [x], out) => K.transpose(x, k.inputs[0].shape, k.params.perm, out),
   [Prim.Broadcast]: (k, [x], out) => K.broadcast(x, k.inputs[0].shape, k.output.shape, out),
   [Prim.Slice]: (k, [x], out) => K.slice(x, k.inputs[0].shape, k.params.starts, k.params.ends, k.params.steps, out),
