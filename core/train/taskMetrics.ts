@@ -1,0 +1,62 @@
+/**
+ * @file Metrics for a task over an epoch or an evaluation: batches of (prediction, target) in,
+ * named values out. Classification: accuracy, top-k, macro F1; binary: accuracy (logit > 0), AUC;
+ * regression: MAE, RMSE. The loss is averaged by sample count.
+ */
+import type { HostArray } from '../backends/backend';
+import type { MetricValues } from './events';
+import { AucAccumulator, ClassificationAccumulator, RegressionAccumulator } from './metrics';
+import type { TaskKind } from './program';
+
+export class TaskMetrics {
+  private lossSum = 0;
+  private count = 0;
+  private readonly classification?: ClassificationAccumulator;
+  private readonly auc?: AucAccumulator;
+  private readonly regression?: RegressionAccumulator;
+  private binaryHits = 0;
+
+  constructor(readonly task: TaskKind) {
+    if (task.kind === 'classification') this.classification = new ClassificationAccumulator(task.classes, Math.min(5, task.classes));
+    else if (task.kind === 'binary') this.auc = new AucAccumulator();
+    else this.regression = new RegressionAccumulator();
+  }
+
+  /** One batch: its mean loss, the prediction and the target of its `rows` samples. */
+  update(meanLoss: number, rows: number, prediction: HostArray, target: ArrayLike<number>): void {
+    this.lossSum += meanLoss * rows;
+    this.count += rows;
+    if (this.classification) {
+      this.classification.update(prediction.subarray(0, rows * this.classification.numClasses) as Float32Array, target as Int32Array);
+    } else if (this.auc) {
+      for (let i = 0; i < rows; i++) if ((prediction[i] > 0 ? 1 : 0) === (target[i] !== 0 ? 1 : 0)) this.binaryHits++;
+      this.auc.update(prediction.subarray(0, rows), Array.from({ length: rows }, (_, i) => target[i]));
+    } else if (this.regression) {
+      const n = Math.min(prediction.length, target.length);
+      this.regression.update(prediction.subarray(0, n) as Float32Array, Float32Array.from({ length: n }, (_, i) => target[i]));
+    }
+  }
+
+  get samples(): number {
+    return this.count;
+  }
+
+  result(): MetricValues {
+    const values: MetricValues = { loss: this.lossSum / Math.max(1, this.count) };
+    if (this.classification) {
+      const r = this.classification.result();
+      values.accuracy = r.accuracy;
+      values[`top${r.k}`] = r.topKAccuracy;
+      values.f1 = r.macroF1;
+    } else if (this.auc) {
+      values.accuracy = this.binaryHits / Math.max(1, this.count);
+      const auc = this.auc.result();
+      if (Number.isFinite(auc)) values.auc = auc;
+    } else if (this.regression) {
+      const r = this.regression.result();
+      values.mae = r.mae;
+      values.rmse = r.rmse;
+    }
+    return values;
+  }
+}
