@@ -49,6 +49,8 @@ export interface Executable {
   /** A copy of a parameter or state variable. */
   readVariable(name: string): Promise<HostArray>;
   writeVariable(name: string, data: ArrayLike<number>): void;
-  /** Re-draws every variable from its initializer. */
+  /** Re-draws every variable from its initializer (shared variables are left to their owner). */
   initialize(seed?: number): void;
+  /** Releases the buffers this executable owns (GPU memory); it must not be run afterwards. */
+  dispose(): void;
 }

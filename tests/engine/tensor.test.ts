@@ -81,6 +81,9 @@ describe('composite gradients (finite differences, f64)', () => {
     { label: 'gelu (erf)', f: ([x]) => x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5), shapes: [[6]] },
     { label: 'stack + transpose + matmul', f: ([a, b]) => stack([a, b], 0).transpose([0, 2, 1]).matmul(a), shapes: [[3, 2], [3, 2]] },
     { label: 'convTranspose2d', f: ([x, w]) => x.convTranspose2d(w, { stride: 2, padding: 1, outputPadding: [1, 0] }), shapes: [[1, 2, 3, 3], [2, 2, 3, 3]] },
+    { label: 'small CNN: conv, relu, maxPool, avgPool, flatten, dense, logSoftmax', f: ([x, w, w2]) => x
+      .conv2d(w, { padding: 1 }).relu().maxPool2d({ kernel: 2 }).avgPool2d({ kernel: 1 }).flatten().matmul(w2).logSoftmax(),
+    shapes: [[2, 1, 4, 4], [2, 1, 3, 3], [8, 3]] },
     { label: 'gather via embedding lookup', f: ([e]) => e.gather(constant([2, 0, 2], [3], 'i32'), 0), shapes: [[4, 3]] },
   ];
   test.each(cases)('$label', async ({ f, shapes }) => {

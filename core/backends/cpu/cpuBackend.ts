@@ -61,6 +61,7 @@ class CpuExecutable implements Executable {
   private readonly ctx: KernelContext;
   /** variables owned by another executable */
   private readonly shared = new Set<string>();
+  private disposed = false;
 
   constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable) {
     this.ctx = { seed };
@@ -112,15 +113,24 @@ class CpuExecutable implements Executable {
   }
 
   async run(inputs: Readonly<Record<string, ArrayLike<number>>>): Promise<Record<string, HostArray>> {
+    if (this.disposed) throw new Error('run: the executable was disposed');
     for (const i of this.plan.inputs) {
       const data = inputs[i.name];
       if (data === undefined) throw new Error(`run: missing input '${i.name}'`);
+      const n = this.buffers[i.buffer].size;
+      if (data.length !== n) throw new Error(`run: input '${i.name}' has ${data.length} elements, the plan expects ${n} (shape [${i.shape.join(',')}])`);
       this.backend.write(this.buffers[i.buffer], data);
     }
     for (const step of this.program) step();
     const out: Record<string, HostArray> = {};
     for (const o of this.plan.outputs) out[o.name] = this.buffers[o.buffer].data.slice();
     return out;
+  }
+
+  dispose(): void {
+    // typed arrays are garbage collected; drop the program so a late run fails loudly
+    this.program.length = 0;
+    this.disposed = true;
   }
 
   private variable(name: string): CpuBuffer {
