@@ -10,6 +10,7 @@ import { IrError } from '../../core/ir/error';
 import { pprint, verify } from '../../core/ir/graph';
 import { Prim } from '../../core/ir/prims';
 import { constant, trace } from '../../core/tensor';
+import { traceTrainStep } from '../../core/train/step';
 
 test('a long chain reuses two slots and a steady-state run allocates nothing', async () => {
   const graph = trace((t) => {
@@ -33,17 +34,23 @@ test('a long chain reuses two slots and a steady-state run allocates nothing', a
   expect(second).toEqual(first);
 });
 
-test('a training step reuses slots across forward, backward and update', () => {
-  const graph = trace((t) => {
-    const x = t.input('x', [8, 16]);
-    let h = x;
-    for (let i = 0; i < 4; i++) h = h.matmul(t.param(`w${i}`, [16, 16], { init: { kind: 'glorotUniform' }, stream: i })).tanh();
-    const loss = h.square().mean();
-    t.output('loss', loss);
+test('a training step (forward, backward, Adam) reuses slots: arena far below one buffer per temporary', () => {
+  const graph = traceTrainStep({
+    forward: (t) => {
+      let h = t.input('x', [8, 16]);
+      for (let i = 0; i < 4; i++) h = h.matmul(t.param(`w${i}`, [16, 16], { init: { kind: 'glorotUniform' }, stream: i })).tanh();
+      return h.square().mean();
+    },
+    optimizer: { kind: 'adam' },
   });
   const plan = compile(graph);
-  const values = graph.nodes.length;
-  expect(plan.buffers.filter((b) => b.role === 'slot').length).toBeLessThan(values / 2);
+  const slots = plan.buffers.filter((b) => b.role === 'slot');
+  const arena = slots.reduce((n, b) => n + b.size, 0);
+  // one buffer per temporary: every run step writing a slot
+  const temporaries = plan.steps.flatMap((s) => (s.op === 'run' && plan.buffers[s.output].role === 'slot' ? [s.kernel.output.shape] : []));
+  const naive = temporaries.reduce((n, shape) => n + shape.reduce((a, d) => a * d, 1), 0);
+  expect(slots.length).toBeLessThan(temporaries.length / 4);
+  expect(arena).toBeLessThan(naive / 4);
 });
 
 test('CSE merges duplicates, folding removes x*1 and constant arithmetic, DCE drops unused nodes', () => {

@@ -90,3 +90,18 @@ describe('composite gradients (finite differences, f64)', () => {
     expect(await gradCheck(f, shapes)).toBeLessThan(1e-6);
   });
 });
+
+describe('tracing errors are clear IrErrors', () => {
+  test('misuse names the problem', () => {
+    expect(() => trace((t) => { t.input('x', [2]); t.input('x', [3]); })).toThrow(/'x' is declared twice/);
+    let outside: Tensor | undefined;
+    trace((t) => { outside = t.input('a', [2]); });
+    expect(() => trace((t) => t.input('b', [2]).add(outside as Tensor))).toThrow(/different traces/);
+    expect(() => trace((t) => t.update('x', t.input('x', [2])))).toThrow(/not a parameter or state/);
+    expect(() => trace((t) => t.input('x', [2, 3]).where(1, 0))).toThrow(/where: condition must be bool/);
+    expect(() => trace((t) => t.input('i', [2], 'i32').exp())).toThrow(/exp: input must be f32, got i32/);
+    expect(() => trace((t) => t.input('x', [1, 3, 4, 4]).conv2d(t.input('w', [2, 2, 3, 3])))).toThrow(/conv2d: input has 3 channels/);
+    expect(() => constant(1)).toThrow(/no active trace/);
+    expect(() => trace((t) => t.input('x', [2, 3]).sum(2))).toThrow(/axis 2 out of range/);
+  });
+});
