@@ -15,6 +15,7 @@
  * return the exit code (0 on success).
  */
 import { notAvailableYet } from './errors';
+import { runTraining } from './train';
 import type { CliIo } from './io';
 import type { LoadedProject } from './projectArg';
 
@@ -64,8 +65,8 @@ export interface BenchRequest {
 }
 
 /** `brrr train`: train the project's network with its recipe and save runs and checkpoints. */
-export async function trainProject(_request: TrainRequest, _io: CliIo): Promise<number> {
-  throw notAvailableYet('train');
+export async function trainProject(request: TrainRequest, io: CliIo): Promise<number> {
+  return runTraining(request, io);
 }
 
 /** `brrr export`: write the trained weights or model in `format` to `out`. */

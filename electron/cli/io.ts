@@ -16,6 +16,13 @@ export interface CliIo {
 
 /** The real terminal. */
 export function processIo(): CliIo {
+  // A reader that goes away (`brrr train --json | head`) is not an error: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

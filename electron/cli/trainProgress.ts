@@ -1,0 +1,68 @@
+/**
+ * @file What `brrr train` shows a person: a progress bar with the live loss while an epoch runs
+ * (redrawn in place on a terminal), one line per epoch with train and validation metrics, and a
+ * closing summary. Without a terminal, only the epoch lines and the summary.
+ */
+import type { MetricValues, RunEvent } from '../../core/train/events';
+
+const BAR = 24;
+
+export function formatMetrics(values: MetricValues): string {
+  return Object.entries(values)
+    .map(([name, v]) => `${name} ${name.includes('accuracy') || name === 'f1' || name === 'auc' || /^top\d/.test(name) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`)
+    .join('  ');
+}
+
+export class TrainProgress {
+  private stepsPerEpoch = 0;
+  private epochs = 0;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly redraw: ((text: string) => void) | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Feed every event; returns nothing, writes what a person should see. */
+  show(event: RunEvent): void {
+    switch (event.type) {
+      case 'start':
+        this.stepsPerEpoch = event.stepsPerEpoch;
+        this.epochs = event.epochs;
+        this.write(`Training "${event.project}" on ${event.backend.kind} (${event.backend.detail}; ${event.backend.reason})`);
+        this.write(`${event.parameters.toLocaleString('en-US')} parameters, ${event.trainSamples} training and ${event.validationSamples} validation samples, batch ${event.batchSize}, seed ${event.seed}`);
+        return;
+      case 'step': {
+        if (!this.redraw) return;
+        const t = this.now();
+        if (t - this.lastDraw < 100) return;
+        this.lastDraw = t;
+        const inEpoch = ((event.step - 1) % this.stepsPerEpoch) + 1;
+        const filled = Math.round((inEpoch / this.stepsPerEpoch) * BAR);
+        this.redraw(`epoch ${event.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${inEpoch}/${this.stepsPerEpoch}  loss ${event.loss.toFixed(4)}  ${Math.round(event.samplesPerSecond)} samples/s`);
+        return;
+      }
+      case 'epoch':
+        this.redraw?.('');
+        this.write(`epoch ${event.epoch}/${this.epochs} (${event.seconds.toFixed(1)} s)  train: ${formatMetrics(event.train)}${event.validation ? `  |  validation: ${formatMetrics(event.validation)}` : ''}`);
+        return;
+      case 'evaluation':
+        this.write(`${event.split}: ${formatMetrics(event.metrics)}`);
+        return;
+      case 'checkpoint':
+        this.write(`checkpoint at step ${event.step}: ${event.path}`);
+        return;
+      case 'warning':
+        this.redraw?.('');
+        this.write(`warning: ${event.message}`);
+        return;
+      case 'done':
+        this.redraw?.('');
+        this.write(`${event.status === 'completed' ? 'Done' : event.status === 'stopped' ? 'Stopped' : 'Failed'} after ${event.step} steps in ${event.seconds.toFixed(1)} s${event.message ? `: ${event.message}` : ''}`);
+        return;
+      default:
+        return event satisfies never;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/** @file `brrr train` as a person and a script use it: progress, JSON events, exit codes, clean pipes. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const brrr = (args: string[], input?: string) => spawnSync(process.execPath, [join(root, 'bin', 'brrr.js'), ...args], { cwd: root, encoding: 'utf8', input, timeout: 120_000 });
+
+describe('brrr train', () => {
+  let project = '';
+  beforeAll(() => {
+    project = join(mkdtempSync(join(tmpdir(), 'brrr-train-')), 'neuron');
+    expect(brrr(['new', 'neuron', project]).status).toBe(0);
+  });
+
+  it('trains the neuron template and prints epochs and a summary', () => {
+    const r = brrr(['train', project, '--epochs', '3', '--backend', 'cpu']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Training "neuron" on cpu/);
+    expect(r.stdout).toMatch(/epoch 3\/3 .* train: loss [\d.]+ {2}accuracy/);
+    expect(r.stdout).toMatch(/Done after 30 steps/);
+  });
+
+  it('emits one JSON event per line with --json, the last one done with final metrics, and logs them', () => {
+    const r = brrr(['train', project, '--epochs', '2', '--json', '--seed', '4']);
+    expect(r.status).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; metrics?: Record<string, number> });
+    expect(events[0].type).toBe('start');
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    const done = events.at(-1)!;
+    expect(done.type).toBe('done');
+    expect(done.status).toBe('completed');
+    expect(done.metrics?.test_accuracy).toBeGreaterThan(0.9);
+    const runs = readdirSync(join(project, 'runs'));
+    expect(runs.length).toBeGreaterThan(0);
+    const logged = readFileSync(join(project, 'runs', runs.sort().at(-1)!, 'events.jsonl'), 'utf8');
+    expect(logged).toMatch(/"type":"done"/);
+  });
+
+  it('stops quietly when the reader of its output goes away (no EPIPE stack)', () => {
+    const r = spawnSync('sh', ['-c', `node bin/brrr.js train "${project}" --json --epochs 50 | head -1`], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout).toMatch(/^\{"type":"start"/);
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.mjs/);
+  });
+
+  it('refuses the WebGPU backend in this build with one line', () => {
+    const r = brrr(['train', project, '--backend', 'webgpu']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/WebGPU backend is not in this build yet/);
+  });
+});
