@@ -60,6 +60,13 @@ export const SavedProjectSchema = z.object({ path: z.string(), savedAt: z.string
 
 export const PathChoiceSchema = z.object({ path: z.string().nullable() });
 
+/** Unsaved work kept beside (never over) a project's file, so a crash loses at most a few seconds. */
+export const RecoverySchema = z.object({
+  project: ProjectSchema,
+  /** ISO time the recovery file was written. */
+  writtenAt: z.string(),
+});
+
 /** Every request the renderer can make. Add a message here and the type checker names each place that must handle it. */
 export const studioRequests = {
   getAppInfo: { request: Empty, response: AppInfoSchema },
@@ -74,6 +81,12 @@ export const studioRequests = {
   saveProject: { request: z.object({ path: FilePath, project: ProjectSchema }).strict(), response: SavedProjectSchema },
   showOpenDialog: { request: Empty, response: PathChoiceSchema },
   showSaveDialog: { request: z.object({ suggestedName: z.string().max(120) }).strict(), response: PathChoiceSchema },
+  /** Autosave: keep the unsaved state of the project at `path` in its recovery file (not the project file). */
+  writeRecovery: { request: z.object({ path: FilePath, project: ProjectSchema }).strict(), response: z.object({ writtenAt: z.string() }) },
+  /** The unsaved work left for the project at `path` by a session that did not save it, if any. */
+  readRecovery: { request: z.object({ path: FilePath }).strict(), response: z.object({ recovery: RecoverySchema.nullable() }) },
+  /** Forget the recovery file of the project at `path` (after a save, or when the user declines it). */
+  discardRecovery: { request: z.object({ path: FilePath }).strict(), response: Empty },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type RequestName = keyof typeof studioRequests;

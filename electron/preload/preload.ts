@@ -47,6 +47,9 @@ const api = {
   saveProject: (request) => settle('saveProject', ipcRenderer.invoke('studio:saveProject', request)),
   showOpenDialog: (request) => settle('showOpenDialog', ipcRenderer.invoke('studio:showOpenDialog', request)),
   showSaveDialog: (request) => settle('showSaveDialog', ipcRenderer.invoke('studio:showSaveDialog', request)),
+  writeRecovery: (request) => settle('writeRecovery', ipcRenderer.invoke('studio:writeRecovery', request)),
+  readRecovery: (request) => settle('readRecovery', ipcRenderer.invoke('studio:readRecovery', request)),
+  discardRecovery: (request) => settle('discardRecovery', ipcRenderer.invoke('studio:discardRecovery', request)),
   onMenuCommand(listener) {
     // The IpcRendererEvent (and its `sender`) never reaches the page; only a parsed command does.
     const forward = (_event: IpcRendererEvent, payload: unknown): void => {

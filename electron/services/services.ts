@@ -11,6 +11,7 @@ import { CONTRACT_VERSION, StudioError, type StudioHandlers } from '../../core/c
 import { templateInfos } from '../../core/templates';
 import { createProjectStore, type ProjectSummary } from './projectStore';
 import { createRecentProjects } from './recentProjects';
+import { createRecoveryStore } from './recovery';
 
 /** Native open/save dialogs; only the desktop host has them. Each resolves to a path, or null when cancelled. */
 export interface Dialogs {
@@ -39,6 +40,7 @@ export interface StudioServicesOptions {
 export function createStudioServices(options: StudioServicesOptions): StudioHandlers {
   const store = createProjectStore({ workspaceDir: options.workspaceDir });
   const recents = createRecentProjects(options.configDir, options.onRecentProjectsChanged);
+  const recovery = createRecoveryStore(options.configDir);
   const log = options.log ?? (() => undefined);
   const { dialogs } = options;
 
@@ -92,6 +94,12 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
     },
     showOpenDialog: async () => ({ path: await requireDialogs().showOpenDialog() }),
     showSaveDialog: async ({ suggestedName }) => ({ path: await requireDialogs().showSaveDialog(suggestedName) }),
+    writeRecovery: async ({ path, project }) => ({ writtenAt: await recovery.write(path, project) }),
+    readRecovery: async ({ path }) => ({ recovery: await recovery.read(path) }),
+    discardRecovery: async ({ path }) => {
+      await recovery.discard(path);
+      return {};
+    },
   };
   return handlers;
 }

@@ -14,6 +14,7 @@ import { StartScreen } from './StartScreen';
 import { StartupProblem } from './StartupProblem';
 import { StudioContext, type StudioContextValue } from './studioContext';
 import { useShortcuts } from './useShortcuts';
+import { useUnsavedWork } from './useUnsavedWork';
 
 export function App({ studio }: { studio: StudioApi }) {
   const context = useMemo<StudioContextValue>(() => ({ studio, commands: createCommands(studio) }), [studio]);
@@ -33,6 +34,7 @@ export function App({ studio }: { studio: StudioApi }) {
   }, [studio, commands, nativeMenu]);
 
   useShortcuts(commands, appInfo !== null && !nativeMenu);
+  useUnsavedWork(commands, appInfo !== null && !nativeMenu);
 
   return (
     <StudioContext.Provider value={context}>

@@ -1,4 +1,4 @@
-/** @file The in-app menu bar, drawn when the host has no native menu: File with New, Open, Save, Save As and Export. */
+/** @file The in-app menu bar, drawn when the host has no native menu: File with New, Open, Save, Save As, Undo, Redo and Export. */
 import { memo, useEffect, useRef, useState } from 'react';
 import { useStudioStore } from '../state/studioStore';
 import { useStudio } from './studioContext';
@@ -16,6 +16,8 @@ function AppMenuView() {
   const { commands } = useStudio();
   const platform = useStudioStore((s) => s.appInfo?.platform);
   const saving = useStudioStore((s) => s.saving);
+  const canUndo = useStudioStore((s) => s.history.past.length > 0);
+  const canRedo = useStudioStore((s) => s.history.future.length > 0);
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const mod = platform === 'darwin' ? '⌘' : 'Ctrl+';
@@ -44,6 +46,10 @@ function AppMenuView() {
     [
       { id: 'save', label: 'Save', shortcut: `${mod}S`, disabled: saving, run: () => void commands.save() },
       { id: 'save-as', label: 'Save As…', shortcut: `${mod}Shift+S`, disabled: saving, run: () => void commands.saveAs() },
+    ],
+    [
+      { id: 'undo', label: 'Undo', shortcut: `${mod}Z`, disabled: !canUndo, run: () => useStudioStore.getState().undo() },
+      { id: 'redo', label: 'Redo', shortcut: `${mod}Shift+Z`, disabled: !canRedo, run: () => useStudioStore.getState().redo() },
     ],
     [{ id: 'export', label: 'Export…', disabled: true, hint: 'Coming in a later version' }],
   ];

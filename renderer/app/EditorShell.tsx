@@ -1,19 +1,38 @@
-/** @file The editor for an open project: top bar, network tabs, the canvas, the status bar. */
-import { memo } from 'react';
+/** @file The editor for an open project: top bar, network tabs, palette, canvas, inspector, status bar. */
+import { memo, useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { NetworkCanvas } from '../canvas/NetworkCanvas';
+import { useEditorShortcuts } from '../canvas/useEditorShortcuts';
+import { Inspector } from '../inspector/Inspector';
+import { Palette } from '../palette/Palette';
+import { useSelectionStore } from '../state/selectionStore';
 import { selectActiveNetwork, useStudioStore } from '../state/studioStore';
 import { NetworkTabs } from './NetworkTabs';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 
-function EditorShellView() {
+function EditorBody() {
   const loadId = useStudioStore((s) => s.document?.loadId);
   const network = useStudioStore(selectActiveNetwork);
+  useEditorShortcuts();
+  useEffect(() => useSelectionStore.getState().clear(), [loadId, network?.id]);
+  return (
+    <main className="editor__body">
+      <Palette />
+      <div className="editor__canvas">{network && <NetworkCanvas key={`${loadId}:${network.id}`} network={network} />}</div>
+      <Inspector />
+    </main>
+  );
+}
+
+function EditorShellView() {
   return (
     <div className="editor" data-testid="editor">
       <TopBar />
       <NetworkTabs />
-      <main className="editor__body">{network && <NetworkCanvas key={`${loadId}:${network.id}`} network={network} />}</main>
+      <ReactFlowProvider>
+        <EditorBody />
+      </ReactFlowProvider>
       <StatusBar />
     </div>
   );

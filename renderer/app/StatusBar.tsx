@@ -1,11 +1,16 @@
-/** @file The status bar: when the project was saved and where, what the canvas shows, and which host runs the studio. */
+/** @file The status bar: when the project was saved and where, what the canvas shows (with totals and problems), and which host runs the studio. */
 import { memo } from 'react';
+import { formatCount } from '../canvas/formatCount';
+import { useProjectAnalysis } from '../state/analysis';
 import { selectActiveNetwork, useStudioStore } from '../state/studioStore';
 
 function StatusBarView() {
   const document = useStudioStore((s) => s.document);
   const network = useStudioStore(selectActiveNetwork);
   const appInfo = useStudioStore((s) => s.appInfo);
+  const analysis = useProjectAnalysis();
+  const errors = analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
+  const totals = network ? analysis?.networks[network.id]?.totals : undefined;
   const saveState = !document ? '' : document.dirty ? 'Unsaved changes' : document.savedAt ? `Saved at ${formatClock(document.savedAt)}` : 'No changes since opening';
   return (
     <footer className="statusbar" data-testid="status">
@@ -20,6 +25,16 @@ function StatusBarView() {
       {network && (
         <span className="statusbar__item">
           {network.name} · {plural(network.nodes.length, 'layer')} · {plural(network.edges.length, 'connection')}
+        </span>
+      )}
+      {totals && (
+        <span className="statusbar__item" data-testid="network-stats">
+          {formatCount(totals.params)} parameters · {formatCount(totals.flops)} FLOPs per example
+        </span>
+      )}
+      {analysis && (
+        <span className={`statusbar__item${errors ? ' statusbar__errors' : ''}`} data-testid="error-count">
+          {errors ? plural(errors, 'problem') : 'No problems'}
         </span>
       )}
       <span className="statusbar__spacer" />

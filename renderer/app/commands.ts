@@ -1,9 +1,11 @@
 /**
- * @file What the user can ask the studio to do (create, open, save, save as, start over), each
- * one call through the `StudioApi` with its failure turned into a readable notice. Shared by the
- * in-app menu, keyboard shortcuts and the native menu's commands.
+ * @file What the user can ask the studio to do (create, open, save, save as, start over, undo,
+ * redo), each one call through the `StudioApi` with its failure turned into a readable notice.
+ * Shared by the in-app menu, keyboard shortcuts and the native menu's commands. Opening a project
+ * offers the unsaved work a crashed session left in its recovery file.
  */
-import type { EventOf, StudioApi, TemplateName } from '../../core/contract/studio';
+import type { EventOf, ResponseOf, StudioApi, TemplateName } from '../../core/contract/studio';
+import type { Project } from '../../core/project/schema';
 import { askConfirm, askText } from '../state/dialogStore';
 import { notify } from '../state/noticeStore';
 import { useStudioStore } from '../state/studioStore';
@@ -21,6 +23,8 @@ export interface StudioCommands {
   saveAs(): Promise<boolean>;
   /** Leave the editor for the start screen, after asking about unsaved changes. */
   startOver(): Promise<void>;
+  /** Keep the unsaved state in the project's recovery file (autosave; never the project file). */
+  autosave(): Promise<void>;
   runMenuCommand(event: EventOf<'menuCommand'>): void;
 }
 
@@ -57,10 +61,37 @@ export function createCommands(studio: StudioApi): StudioCommands {
       const saved = await attempt('Could not save the project', () => studio.saveProject({ path, project }));
       if (!saved) return false;
       store.getState().markSaved(saved.path, saved.savedAt, project);
+      // The work is safe in the project file now: its recovery files are stale.
+      for (const folder of new Set([document.path, saved.path])) await studio.discardRecovery({ path: folder }).catch(() => undefined);
       return true;
     } finally {
       store.getState().setSaving(false);
     }
+  }
+
+  /** After a crash: offer the newer unsaved state of the project just opened. */
+  async function offerRecovery(path: string, project: Project): Promise<void> {
+    let recovery: ResponseOf<'readRecovery'>['recovery'] = null;
+    try {
+      recovery = (await studio.readRecovery({ path })).recovery;
+    } catch {
+      return; // no recovery is no reason to refuse the open
+    }
+    if (!recovery) return;
+    if (JSON.stringify(recovery.project) === JSON.stringify(project)) {
+      await studio.discardRecovery({ path }).catch(() => undefined);
+      return;
+    }
+    const when = formatTime(recovery.writtenAt);
+    const recover = await askConfirm({
+      title: 'Recover unsaved changes?',
+      message: `Recover unsaved changes from ${when}? The studio closed before "${project.name}" was saved. Recovering opens them as unsaved changes; declining discards them.`,
+      confirmLabel: 'Recover',
+    });
+    if (recover && store.getState().document?.path === path) {
+      store.getState().restoreProject(recovery.project);
+      notify('info', `Recovered the unsaved changes from ${when}. Save to keep them.`);
+    } else await studio.discardRecovery({ path }).catch(() => undefined);
   }
 
   const commands: StudioCommands = {
@@ -86,6 +117,7 @@ export function createCommands(studio: StudioApi): StudioCommands {
       const opened = await attempt('Could not open the project', () => studio.openProject({ path }));
       if (!opened) return false;
       store.getState().openDocument(opened);
+      await offerRecovery(opened.path, opened.project);
       if (opened.migratedFrom !== undefined) notify('info', `This project was written by an older studio (format ${opened.migratedFrom}); it will be saved in the current format.`);
       return true;
     },
@@ -130,6 +162,12 @@ export function createCommands(studio: StudioApi): StudioCommands {
       if (await mayDiscard()) store.getState().closeDocument();
     },
 
+    async autosave() {
+      const document = store.getState().document;
+      if (!document?.dirty) return;
+      await studio.writeRecovery({ path: document.path, project: document.project }).catch(() => undefined);
+    },
+
     runMenuCommand(event) {
       switch (event.command) {
         case 'new':
@@ -148,8 +186,10 @@ export function createCommands(studio: StudioApi): StudioCommands {
           notify('info', 'Export arrives in a later version.');
           return;
         case 'undo':
+          store.getState().undo();
+          return;
         case 'redo':
-          notify('info', 'Undo and redo arrive in a later version.');
+          store.getState().redo();
           return;
         default:
           event.command satisfies never;
@@ -157,4 +197,9 @@ export function createCommands(studio: StudioApi): StudioCommands {
     },
   };
   return commands;
+}
+
+function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }

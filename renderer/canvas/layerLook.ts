@@ -1,30 +1,37 @@
 /**
- * @file How a layer type looks on the canvas: its family and that family's accent colour. Read
- * from the type name until the layer registry (core/layers) carries a category.
+ * @file How a layer type looks on the canvas and in the palette: its registry category and that
+ * category's accent colour (unknown types get a neutral grey).
  */
+import { layerByType, type LayerCategory } from '../../core/layers';
 
-export type LayerFamily = 'io' | 'learned' | 'activation' | 'shape' | 'normalization' | 'loss' | 'other';
+export type LayerLook = LayerCategory | 'unknown';
 
-const FAMILY_PATTERNS: ReadonlyArray<[LayerFamily, RegExp]> = [
-  ['loss', /Loss$/],
-  ['io', /^(Input|Output|Label|Constant)$/],
-  ['learned', /^(Dense|Linear|Conv|ConvTranspose|LSTM|GRU|RNN|Embedding|Attention|MultiHeadAttention)/],
-  ['activation', /^(ReLU|LeakyReLU|ELU|GELU|SiLU|Swish|Sigmoid|Tanh|Softmax|LogSoftmax|Softplus)/],
-  ['normalization', /(Norm|Dropout)/],
-  ['shape', /^(Flatten|Reshape|Concat|Add|Multiply|Split|Transpose|Pool|MaxPool|AvgPool|GlobalAvgPool|Upsample|Slice|Permute)/],
-];
-
-export function layerFamily(layerType: string): LayerFamily {
-  return FAMILY_PATTERNS.find(([, pattern]) => pattern.test(layerType))?.[0] ?? 'other';
+export function layerCategory(layerType: string): LayerLook {
+  return layerByType.get(layerType)?.ui.category ?? 'unknown';
 }
 
-/** Accent colours, tuned to read on the dark canvas; the CSS uses the same values via `--layer-accent`. */
-export const FAMILY_ACCENT: Record<LayerFamily, string> = {
+/** Accent colours, tuned to read on the dark canvas; the CSS reads them via `--layer-accent`. */
+export const CATEGORY_ACCENT: Record<LayerLook, string> = {
   io: '#34d399',
-  learned: '#60a5fa',
-  activation: '#c084fc',
-  shape: '#94a3b8',
+  core: '#60a5fa',
+  convolution: '#38bdf8',
+  recurrent: '#818cf8',
+  attention: '#f472b6',
   normalization: '#fbbf24',
+  activation: '#c084fc',
+  regularization: '#fb923c',
   loss: '#fb7185',
-  other: '#a1a1aa',
+  unknown: '#a1a1aa',
+};
+
+export const CATEGORY_TITLE: Record<LayerCategory, string> = {
+  core: 'Core',
+  convolution: 'Convolution',
+  recurrent: 'Recurrent',
+  attention: 'Attention',
+  normalization: 'Normalization',
+  activation: 'Activation',
+  regularization: 'Regularization',
+  io: 'Input & output',
+  loss: 'Loss',
 };

@@ -29,6 +29,9 @@ function unconnectedStudio(): StudioApi {
     saveProject: refuse,
     showOpenDialog: refuse,
     showSaveDialog: refuse,
+    writeRecovery: refuse,
+    readRecovery: refuse,
+    discardRecovery: refuse,
     onMenuCommand: () => () => {},
   } satisfies StudioApi;
 }

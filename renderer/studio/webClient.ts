@@ -63,6 +63,9 @@ export function createWebClient(options: WebClientOptions): WebClient {
     saveProject: (request) => call('saveProject', request),
     showOpenDialog: (request) => call('showOpenDialog', request),
     showSaveDialog: (request) => call('showSaveDialog', request),
+    writeRecovery: (request) => call('writeRecovery', request),
+    readRecovery: (request) => call('readRecovery', request),
+    discardRecovery: (request) => call('discardRecovery', request),
     onMenuCommand: (listener) => eventSocket().subscribe('menuCommand', listener),
     close: () => events?.close(),
   } satisfies WebClient;

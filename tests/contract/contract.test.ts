@@ -114,6 +114,18 @@ const BAD_PAYLOADS: { [K in RequestName]: { payload: unknown; names: string }[] 
     { payload: { suggestedName: 5 }, names: 'suggestedName' },
     { payload: { suggestedName: 'x', dir: '/' }, names: 'dir' },
   ],
+  writeRecovery: [
+    { payload: { path: '/x' }, names: 'project' },
+    { payload: { project: validProject }, names: 'path' },
+  ],
+  readRecovery: [
+    { payload: {}, names: 'path' },
+    { payload: { path: '/x', all: true }, names: 'all' },
+  ],
+  discardRecovery: [
+    { payload: { path: 3 }, names: 'path' },
+    { payload: { path: '/x', force: true }, names: 'force' },
+  ],
 };
 
 describe('dispatchRequest', () => {

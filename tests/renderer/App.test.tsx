@@ -8,6 +8,7 @@ import { findTemplate, templateInfos } from '../../core/templates';
 import { App } from '../../renderer/app/App';
 import { useDialogStore } from '../../renderer/state/dialogStore';
 import { useNoticeStore } from '../../renderer/state/noticeStore';
+import { emptyHistory } from '../../renderer/state/history';
 import { useStudioStore } from '../../renderer/state/studioStore';
 
 type AppInfo = ResponseOf<'getAppInfo'>;
@@ -47,13 +48,16 @@ function fakeStudio(overrides: Partial<AppInfo> = {}) {
     }),
     showOpenDialog: vi.fn(async () => ({ path: null })),
     showSaveDialog: vi.fn(async () => ({ path: null })),
+    writeRecovery: vi.fn(async () => ({ writtenAt: '2026-11-24T12:00:00.000Z' })),
+    readRecovery: vi.fn(async () => ({ recovery: null })),
+    discardRecovery: vi.fn(async () => ({})),
     onMenuCommand: vi.fn((_listener: MenuListener): (() => void) => () => {}),
   } satisfies StudioApi;
   return { studio, saved };
 }
 
 beforeEach(() => {
-  useStudioStore.setState({ appInfo: null, startupError: null, document: null, activeNetworkId: null, saving: false });
+  useStudioStore.setState({ appInfo: null, startupError: null, document: null, activeNetworkId: null, saving: false, history: emptyHistory() });
   useNoticeStore.setState({ notices: [] });
   useDialogStore.setState({ current: null });
 });

@@ -1,0 +1,37 @@
+/**
+ * @file Keeping unsaved work safe: a few seconds after the last edit the unsaved project goes to
+ * its recovery file (autosave, never over the project file), and a page with unsaved changes
+ * asks before it is closed or left (`beforeunload`, hosts without a native menu; on the desktop
+ * the main process owns closing the window).
+ */
+import { useEffect } from 'react';
+import { useStudioStore } from '../state/studioStore';
+import type { StudioCommands } from './commands';
+
+export const AUTOSAVE_DELAY_MS = 3000;
+
+export function useUnsavedWork(commands: StudioCommands, warnOnLeave: boolean): void {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = useStudioStore.subscribe((state, previous) => {
+      if (state.document?.project === previous.document?.project || !state.document?.dirty) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void commands.autosave(), AUTOSAVE_DELAY_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [commands]);
+
+  useEffect(() => {
+    if (!warnOnLeave) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+      if (!useStudioStore.getState().document?.dirty) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [warnOnLeave]);
+}
