@@ -27,6 +27,17 @@ export interface PrepareOptions {
    * not re-initialised.
    */
   shareVariablesWith?: Executable;
+  /** A millisecond clock (e.g. `performance.now`); when given, every run step is timed (see `profile`). */
+  clock?: () => number;
+}
+
+/** Time spent in one `run` step of the plan, summed over runs. */
+export interface StepProfile {
+  /** index into plan.steps */
+  step: number;
+  prim: string;
+  ms: number;
+  runs: number;
 }
 
 export interface Backend {
@@ -51,6 +62,8 @@ export interface Executable {
   writeVariable(name: string, data: ArrayLike<number>): void;
   /** Re-draws every variable from its initializer (shared variables are left to their owner). */
   initialize(seed?: number): void;
+  /** Per-step timings (empty unless prepared with a clock). */
+  profile(): StepProfile[];
   /** Releases the buffers this executable owns (GPU memory); it must not be run afterwards. */
   dispose(): void;
 }

@@ -11,4 +11,4 @@ export function createBackend(kind: BackendKind, options: { mode?: DtypeMode } =
   }
 }
 
-export type { Backend, BackendKind, DtypeMode, DeviceBuffer, Executable, HostArray, PrepareOptions } from './backend';
+export type { Backend, BackendKind, DtypeMode, DeviceBuffer, Executable, HostArray, PrepareOptions, StepProfile } from './backend';

@@ -25,5 +25,7 @@ export { lower } from './lower';
 export { simplify, eliminateCommonSubexpressions, eliminateDeadCode, foldConstants, FOLD_LIMIT } from './simplify';
 export { verifyPlan } from './verifyPlan';
 export { pprintPlan } from './pprint';
+export { kernelCost, planCost, type Cost } from './cost';
+export { canRunInPlace } from './lower';
 export type { Plan, Step, Kernel, PrimKernel, PlanBuffer, PlanIo, PlanVariable, PlanConstant, BufferId, Storage, BufferRole } from './plan';
 export { storageOf } from './plan';

@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { createBackend } from '../../core/backends';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
-import { compile, pprintPlan, verifyPlan, type Plan } from '../../core/compile';
+import { compile, kernelCost, planCost, pprintPlan, verifyPlan, type Plan } from '../../core/compile';
 import { IrError } from '../../core/ir/error';
 import { pprint, verify } from '../../core/ir/graph';
 import { Prim } from '../../core/ir/prims';
@@ -182,4 +182,27 @@ test('elementwise ops run in place over operands that die, others never do', () 
   expect(matmul.inputs).not.toContain(matmul.output);
   const reshape = runs.find((s) => s.kernel.prim === Prim.Reshape);
   expect(reshape?.inputs).toContain(reshape?.output); // a reshape over a dying operand is free
+});
+
+test('cost rules: matmul 2mnk, conv 2*N*O*Ho*Wo*C*kh*kw; profiling times every run step', async () => {
+  const plan = compile(trace((t) => {
+    const a = t.input('a', [2, 3, 4]);
+    const y = a.matmul(t.input('b', [4, 5]));
+    const c = t.input('x', [1, 2, 5, 5]).conv2d(t.input('w', [3, 2, 3, 3]), { padding: 1 });
+    t.output('y', y);
+    t.output('c', c);
+  }));
+  const costs = plan.steps.flatMap((s) => (s.op === 'run' ? [[s.kernel.prim, kernelCost(s.kernel)] as const] : []));
+  expect(costs).toEqual([
+    [Prim.MatMul, { flops: 2 * 2 * 3 * 5 * 4, bytes: 4 * (24 + 20 + 30) }],
+    [Prim.Conv2d, { flops: 2 * 1 * 3 * 25 * 2 * 9, bytes: 4 * (50 + 54 + 75) }],
+  ]);
+  expect(planCost(plan).flops).toBe(240 + 2700);
+
+  let now = 0;
+  const exe = createBackend('cpu').prepare(plan, { clock: () => (now += 1) });
+  const inputs = { a: new Array(24).fill(1), b: new Array(20).fill(1), x: new Array(50).fill(1), w: new Array(54).fill(1) };
+  await exe.run(inputs);
+  await exe.run(inputs);
+  expect(exe.profile().map((p) => [p.prim, p.runs, p.ms])).toEqual([[Prim.MatMul, 2, 2], [Prim.Conv2d, 2, 2]]);
 });

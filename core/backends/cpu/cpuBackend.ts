@@ -8,7 +8,7 @@ import { sizeOf } from '../../ir/graph';
 import type { Plan, Storage } from '../../compile/plan';
 import type { Prim } from '../../ir/prims';
 import { initialize } from '../../random/initializers';
-import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions } from '../backend';
+import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions, StepProfile } from '../backend';
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
 
@@ -46,7 +46,7 @@ export class CpuBackend implements Backend {
     if (other !== undefined && !(other instanceof CpuExecutable && other.backend === this)) {
       throw new Error('cpu: can only share variables with an executable of the same backend');
     }
-    return new CpuExecutable(this, plan, options.seed ?? 0, other);
+    return new CpuExecutable(this, plan, options.seed ?? 0, other, options.clock);
   }
 }
 
@@ -62,8 +62,9 @@ class CpuExecutable implements Executable {
   /** variables owned by another executable */
   private readonly shared = new Set<string>();
   private disposed = false;
+  private readonly timings: StepProfile[] = [];
 
-  constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable) {
+  constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable, clock?: () => number) {
     this.ctx = { seed };
     this.buffers = plan.buffers.map((b) => {
       const v = shareWith?.plan.variables.find((x) => x.name === b.name && b.role === 'variable');
@@ -76,7 +77,7 @@ class CpuExecutable implements Executable {
     for (const c of plan.constants) constant(c.value, 'f32', this.buffers[c.buffer].data);
     this.initialize(seed);
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
-    for (const s of plan.steps) {
+    plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':
         case 'free':
@@ -93,13 +94,28 @@ class CpuExecutable implements Executable {
           const inputs = s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
           const out = view(s.output, sizeOf(k.output.shape));
           const ctx = this.ctx;
-          this.program.push(() => run(k, inputs, out, ctx));
+          if (clock === undefined) {
+            this.program.push(() => run(k, inputs, out, ctx));
+            break;
+          }
+          const t: StepProfile = { step: index, prim: k.prim, ms: 0, runs: 0 };
+          this.timings.push(t);
+          this.program.push(() => {
+            const start = clock();
+            run(k, inputs, out, ctx);
+            t.ms += clock() - start;
+            t.runs++;
+          });
           break;
         }
         default:
           s satisfies never;
       }
-    }
+    });
+  }
+
+  profile(): StepProfile[] {
+    return this.timings.map((t) => ({ ...t }));
   }
 
   initialize(seed: number = this.ctx.seed): void {
