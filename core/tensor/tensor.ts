@@ -280,9 +280,13 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   // compare in f32: exact for class ids below 2^24
   return indices.cast('f32').reshape([...indices.shape, 1]).eq(iota(depth)).cast('f32');
 }
-/** Uniform [0, 1) or standard normal; the stream is assigned by the tracer, the counter is the step input. */
-export function random(dist: 'uniform' | 'normal', shape: readonly number[]): Tensor {
+/**
+ * Uniform [0, 1) or standard normal, fresh each step (the counter is the `step` input). Pass a
+ * `stream` (e.g. streamId(nodeId, 'dropout')) to keep the sequence fixed when other random nodes are
+ * added to the graph; otherwise the tracer numbers the streams in trace order.
+ */
+export function random(dist: 'uniform' | 'normal', shape: readonly number[], stream?: number): Tensor {
   const scope = currentScope();
   const counter = new Tensor(scope, scope.step());
-  return primOp(Prim.Random, [counter], { dist, shape: [...shape], stream: scope.nextRandomStream() }, scope);
+  return primOp(Prim.Random, [counter], { dist, shape: [...shape], stream: stream ?? scope.nextRandomStream() }, scope);
 }
