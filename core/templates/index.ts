@@ -4,6 +4,7 @@
  */
 import type { TemplateName } from '../contract/studio';
 import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/schema';
+import { mnistCnn } from './mnistCnn';
 import { mnistMlp } from './mnistMlp';
 import { neuron } from './neuron';
 
@@ -19,6 +20,7 @@ export interface TemplateDef {
 const templates: Partial<Record<TemplateName, TemplateDef>> = {
   neuron,
   'mnist-mlp': mnistMlp,
+  'mnist-cnn': mnistCnn,
 };
 
 const PLANNED: Record<TemplateName, { title: string; description: string }> = {

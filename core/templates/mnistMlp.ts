@@ -35,7 +35,7 @@ export const mnistMlp: TemplateDef = {
       networks: { model: 'net' },
       datasetId: 'mnist',
       epochs: 3,
-      batchSize: 64,
+      batchSize: 32,
       seed: 1,
       optimizer: { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
       schedule: { type: 'constant', warmupSteps: 0 },

@@ -24,7 +24,7 @@ describe('templates', () => {
     expect(a.totals.flops).toBeGreaterThan(0);
   });
 
-  test('mnist-cnn (ready, not yet registered) analyzes with no diagnostics', () => {
+  test('mnist-cnn analyzes with no diagnostics', () => {
     const a = analyzeProject(mnistCnn.build('cnn'));
     expect(a.diagnostics).toEqual([]);
     const net = Object.values(a.networks)[0];

@@ -72,9 +72,9 @@ describe('create', () => {
   });
 
   it('says clearly when a template is planned but unavailable, or unknown', async () => {
-    const unavailable = await rejection(studio.createProject({ template: 'mnist-cnn', name: 'Conv' }));
+    const unavailable = await rejection(studio.createProject({ template: 'mnist-gan', name: 'Conv' }));
     expect(unavailable.code).toBe('E_UNAVAILABLE');
-    expect(unavailable.message).toContain('mnist-cnn');
+    expect(unavailable.message).toContain('mnist-gan');
     const unknown = await rejection(createProjectStore({ workspaceDir }).create('no-such-template', 'X'));
     expect(unknown.code).toBe('E_NOT_FOUND');
     expect(unknown.message).toContain('no-such-template');
