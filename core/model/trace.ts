@@ -160,9 +160,11 @@ export function traceNetwork(network: Network, options: TraceOptions): TraceResu
       const weights: Record<string, Tensor> = {};
       for (const [name, w] of Object.entries(info.weights)) weights[name] = variable('param', id, name, w.shape, w.init);
       const stateVars = new Map<string, Tensor>();
+      let draws = 0;
       const ctx: ForwardContext = {
         training: options.training,
-        random: (dist, shape) => random(dist, shape),
+        // Streams named by node (and draw number): adding a node elsewhere never shifts this node's masks.
+        random: (dist, shape) => random(dist, shape, streamId(id, 'random', String(draws++))),
         state: (name) => {
           const spec = info.state[name];
           if (!spec) throw new Error(`no state "${name}"`);
