@@ -107,7 +107,14 @@ describe('the editor, driven by Chromium against brrr serve', () => {
 
     // Connect them with the mouse, port to port.
     const chain = drops.map(([, id]) => id);
-    for (let i = 0; i + 1 < chain.length; i++) await connect(page, chain[i] as string, 'out', chain[i + 1] as string, 'in');
+    for (let i = 0; i + 1 < chain.length; i++) {
+      // A busy machine can swallow a drag's first moves: draw again until the edge is there.
+      const before = await edges().count();
+      for (let attempt = 0; attempt < 3 && (await edges().count()) === before; attempt++) {
+        await connect(page, chain[i] as string, 'out', chain[i + 1] as string, 'in');
+        await expect.poll(() => edges().count(), { timeout: 1_500 }).toBe(before + 1).catch(() => undefined);
+      }
+    }
     await expect.poll(() => edges().count()).toBe(5);
 
     // A connection that would loop is refused, with the reason.
@@ -197,7 +204,9 @@ async function connect(page: Page, from: string, fromPort: string, to: string, t
   if (!src || !dst) throw new Error(`no handle on screen for ${from}.${fromPort} → ${to}.${toPort}`);
   await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
   await page.mouse.down();
+  await page.mouse.move(src.x + src.width / 2 + 12, src.y + src.height / 2, { steps: 3 });
   await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
+  await page.waitForTimeout(50);
   await page.mouse.up();
 }
 
