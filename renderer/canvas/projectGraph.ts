@@ -15,7 +15,7 @@ import type { Network, NodeGroup, PortRef, ProjectEdge, ProjectNode } from '../.
 import { DEFAULT_INPUT_PORT, DEFAULT_OUTPUT_PORT, derivePorts, type LayerPorts } from './layerPorts';
 
 export const LAYER_NODE_TYPE = 'layer';
-export const GROUP_NODE_TYPE = 'group';
+export const GROUP_NODE_TYPE = 'block';
 export const GROUP_ID_PREFIX = 'group:';
 export const VIA_EDGE_PREFIX = 'via:';
 const HANDLE_SEPARATOR = '::';
