@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME } from '../../core/project';
+import { templateInfos } from '../../core/templates';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
@@ -69,7 +70,10 @@ describe('brrr serve, driven by Chromium', () => {
     // Start screen; the token has left the address bar.
     await page.getByTestId('start-screen').waitFor();
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
-    await expect(page.getByTestId('template-mnist-cnn').isDisabled()).resolves.toBe(true);
+    // Every template the core offers is on the start screen, enabled exactly when it is available.
+    for (const template of templateInfos()) {
+      await expect(page.getByTestId(`template-${template.name}`).isDisabled()).resolves.toBe(!template.available);
+    }
     await page.getByTestId('template-mnist-mlp').click();
     await page.getByTestId('new-project-name').fill('E2E Project');
     if (SCREENSHOTS) await page.screenshot({ path: path.join(REPO_ROOT, 'docs/start-screen.png') });
