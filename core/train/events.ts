@@ -32,12 +32,24 @@ export type RunEvent =
       validationSamples: number;
       parameters: number;
     }
-  | { type: 'step'; v: number; step: number; epoch: number; loss: number; learningRate: number; samplesPerSecond: number; gradientNorm?: number }
+  | { type: 'step'; v: number; step: number; epoch: number; loss: number; learningRate: number; samplesPerSecond: number; gradientNorm?: number; etaSeconds?: number; generatorLoss?: number; discriminatorLoss?: number }
   | { type: 'epoch'; v: number; epoch: number; step: number; seconds: number; train: MetricValues; validation?: MetricValues }
   | { type: 'evaluation'; v: number; split: 'validation' | 'test'; step: number; metrics: MetricValues }
-  | { type: 'checkpoint'; v: number; step: number; epoch: number; path: string }
-  | { type: 'warning'; v: number; code: string; message: string; step?: number }
-  | { type: 'done'; v: number; status: 'completed' | 'stopped' | 'failed'; step: number; epochs: number; seconds: number; metrics: MetricValues; message?: string };
+  | { type: 'checkpoint'; v: number; step: number; epoch: number; path: string; kind?: 'last' | 'best' }
+  | { type: 'warning'; v: number; code: string; message: string; step?: number; suggestion?: string; nodeId?: string }
+  | { type: 'done'; v: number; status: 'completed' | 'stopped' | 'failed'; step: number; epochs: number; seconds: number; metrics: MetricValues; message?: string; resumable?: boolean }
+  /** A run picked up from a checkpoint: the steps before `step` are not repeated. */
+  | { type: 'resumed'; v: number; step: number; epoch: number; stepInEpoch: number; from: string }
+  /** Per-parameter weight histograms at an epoch end: `bins` counts over [min, max] in equal steps. */
+  | { type: 'histograms'; v: number; epoch: number; step: number; layers: { name: string; min: number; max: number; bins: number[] }[] }
+  /** Confusion matrix of an evaluation (classification): rows are true classes, columns predicted. */
+  | { type: 'confusion'; v: number; split: 'validation' | 'test'; epoch: number; classes: string[]; matrix: number[][] }
+  /** A few predictions next to the truth: classification (`input` small, `predicted`, `actual`) or regression pairs. */
+  | { type: 'predictions'; v: number; split: 'validation' | 'test'; epoch: number; kind: 'classification' | 'regression'; items: { input?: number[]; inputShape?: number[]; predicted: number; actual: number }[] }
+  /** Generated samples of an adversarial run: `images[i]` holds `shape` values in 0..1. */
+  | { type: 'samples'; v: number; epoch: number; step: number; shape: number[]; images: number[][] }
+  /** One fold of a k-fold run finished (`fold` from 1), or the summary (`fold` 0) with mean and standard deviation. */
+  | { type: 'kfold'; v: number; fold: number; folds: number; metrics: MetricValues; mean?: MetricValues; std?: MetricValues };
 
 export type RunEventType = RunEvent['type'];
 

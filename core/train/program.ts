@@ -14,6 +14,9 @@ import { STEP_INPUT, Tracer } from '../tensor';
 import type { Feed } from './batches';
 import { applyOptimizer, LR_INPUT, type OptimizerConfig } from './optimizers';
 
+/** Output of the training plan: the global L2 norm of the gradients of the step. */
+export const GRADIENT_NORM_OUTPUT = 'gradientNorm';
+
 /** What the loss tells about the task: how predictions become metrics. */
 export type TaskKind = { kind: 'classification'; classes: number } | { kind: 'binary' } | { kind: 'regression' };
 
@@ -75,6 +78,8 @@ export function compileSupervised(network: Network, recipe: TrainingRecipe, back
     const lossValue = graph.outputs.find((o) => o.name === loss)!.value;
     const tensors = params.map((p) => t.get(p.name));
     const grads = vjp(t.wrap(lossValue), tensors);
+    // ||g|| = sqrt(sum over parameters of sum(g^2)), before clipping or decay: what the diagnosis watches
+    if (grads.length > 0) t.output(GRADIENT_NORM_OUTPUT, grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b)).sqrt());
     applyOptimizer(
       t,
       params.map((p, i) => ({ name: p.name, param: tensors[i], grad: grads[i] })),

@@ -37,6 +37,14 @@ export class TaskMetrics {
     }
   }
 
+  /** Rows: true class, columns: predicted class (classification only). */
+  confusion(): number[][] | undefined {
+    const c = this.classification;
+    if (!c) return undefined;
+    const k = c.numClasses;
+    return Array.from({ length: k }, (_, row) => Array.from(c.confusion.subarray(row * k, row * k + k)));
+  }
+
   get samples(): number {
     return this.count;
   }

@@ -13,6 +13,10 @@ export function formatMetrics(values: MetricValues): string {
     .join('  ');
 }
 
+function formatSeconds(s: number): string {
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+
 export class TrainProgress {
   private stepsPerEpoch = 0;
   private epochs = 0;
@@ -40,7 +44,7 @@ export class TrainProgress {
         this.lastDraw = t;
         const inEpoch = ((event.step - 1) % this.stepsPerEpoch) + 1;
         const filled = Math.round((inEpoch / this.stepsPerEpoch) * BAR);
-        this.redraw(`epoch ${event.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${inEpoch}/${this.stepsPerEpoch}  loss ${event.loss.toFixed(4)}  ${Math.round(event.samplesPerSecond)} samples/s`);
+        this.redraw(`epoch ${event.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${inEpoch}/${this.stepsPerEpoch}  loss ${event.loss.toFixed(4)}  ${Math.round(event.samplesPerSecond)} samples/s${event.gradientNorm !== undefined ? `  |g| ${event.gradientNorm.toPrecision(3)}` : ''}${event.etaSeconds !== undefined ? `  ETA ${formatSeconds(event.etaSeconds)}` : ''}`);
         return;
       }
       case 'epoch':
@@ -55,7 +59,21 @@ export class TrainProgress {
         return;
       case 'warning':
         this.redraw?.('');
-        this.write(`warning: ${event.message}`);
+        this.write(`${event.code.startsWith('I_') ? 'note' : 'warning'}: ${event.message}${event.suggestion ? `\n  suggestion: ${event.suggestion}` : ''}`);
+        return;
+      case 'resumed':
+        this.write(`Resuming at step ${event.step} (epoch ${event.epoch + 1}, ${event.stepInEpoch} batches of it done)`);
+        return;
+      case 'kfold':
+        if (event.fold > 0) this.write(`fold ${event.fold}/${event.folds}: ${formatMetrics(event.metrics)}`);
+        else if (event.mean && event.std) this.write(`k-fold (${event.folds} folds), mean ± std: ${Object.keys(event.mean).map((k) => `${k} ${event.mean![k].toFixed(4)} ± ${event.std![k].toFixed(4)}`).join('  ')}`);
+        return;
+      case 'samples':
+        this.write(`epoch ${event.epoch}: ${event.images.length} generated samples`);
+        return;
+      case 'histograms':
+      case 'confusion':
+      case 'predictions':
         return;
       case 'done':
         this.redraw?.('');
