@@ -5,6 +5,7 @@
 import type { TemplateName } from '../contract/studio';
 import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/schema';
 import { mnistCnn } from './mnistCnn';
+import { mnistGan } from './mnistGan';
 import { mnistMlp } from './mnistMlp';
 import { neuron } from './neuron';
 
@@ -21,6 +22,7 @@ const templates: Partial<Record<TemplateName, TemplateDef>> = {
   neuron,
   'mnist-mlp': mnistMlp,
   'mnist-cnn': mnistCnn,
+  'mnist-gan': mnistGan,
 };
 
 const PLANNED: Record<TemplateName, { title: string; description: string }> = {

@@ -69,7 +69,7 @@ describe('App', () => {
     render(<App studio={studio} />);
     await screen.findByTestId('start-screen');
     await screen.findByTestId('template-mnist-mlp');
-    expect(screen.getByTestId('template-mnist-gan')).toHaveProperty('disabled', true);
+    expect(screen.getByTestId('template-text-transformer')).toHaveProperty('disabled', true);
     expect(screen.getByTestId('create-project')).toHaveProperty('disabled', true);
 
     fireEvent.click(screen.getByTestId('template-mnist-mlp'));

@@ -72,9 +72,9 @@ describe('create', () => {
   });
 
   it('says clearly when a template is planned but unavailable, or unknown', async () => {
-    const unavailable = await rejection(studio.createProject({ template: 'mnist-gan', name: 'Conv' }));
+    const unavailable = await rejection(studio.createProject({ template: 'text-transformer', name: 'Conv' }));
     expect(unavailable.code).toBe('E_UNAVAILABLE');
-    expect(unavailable.message).toContain('mnist-gan');
+    expect(unavailable.message).toContain('text-transformer');
     const unknown = await rejection(createProjectStore({ workspaceDir }).create('no-such-template', 'X'));
     expect(unknown.code).toBe('E_NOT_FOUND');
     expect(unknown.message).toContain('no-such-template');

@@ -1,15 +1,19 @@
 /**
- * @file Starting a training run on this machine: resolve the project's dataset, choose the backend
- * (and say why), and stream the recipe's events, each also appended to the run's JSONL log in
- * `<project>/runs/<runId>/events.jsonl`. Used by `brrr train`; the run manager builds on it.
+ * @file Starting a training run on this machine, the one code path of every run (`brrr train`
+ * in-process, the studio through the engine host worker): resolve the project's dataset, choose
+ * the backend (and say why), prepare the run folder (settings, a copy of the project, checkpoints)
+ * or pick up a stopped run from its last checkpoint, pick the recipe (supervised, k-fold,
+ * adversarial) and stream its events, also appended to `<project>/runs/<runId>/events.jsonl`.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createBackend } from '../../../core/backends';
 import type { Project } from '../../../core/project';
+import { trainAdversarial } from '../../../core/train/adversarial';
+import type { Checkpoint } from '../../../core/train/checkpoint';
 import type { BackendReport, RunEvent } from '../../../core/train/events';
-import { trainSupervised, TrainingSetupError } from '../../../core/train/supervised';
+import { trainKFold } from '../../../core/train/kfold';
+import { trainSupervised, TrainingSetupError, type SupervisedRun } from '../../../core/train/supervised';
 import { loadBuiltinDataset, type DatasetSplits } from '../datasets/builtin';
+import { appendEvents, checkpointSink, listRunSummaries, prepareRunFolder, readCheckpoint, readRunProject, readRunSettings, runDir, type RunSettings } from './runFolder';
 
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 
@@ -23,6 +27,12 @@ export interface LocalRunRequest {
   signal?: AbortSignal;
   /** Fixed run id (tests); default: a timestamp. */
   runId?: string;
+  /** k-fold cross-validation with this many folds (overrides the recipe's `kfold`). */
+  kfold?: number;
+  /** Continue a run from its last checkpoint: true = the newest resumable run, or a run id. */
+  resume?: boolean | string;
+  /** Called every few steps between steps (the engine host pauses here). */
+  yieldToHost?: () => Promise<void>;
 }
 
 export interface LocalRun {
@@ -55,34 +65,86 @@ export async function loadProjectData(project: Project): Promise<DatasetSplits> 
   return loadBuiltinDataset(ref.source, ref.options, project.training.seed);
 }
 
-function newRunId(): string {
+export function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `run-${t}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** The run to resume: the named one, or the newest run that has a checkpoint and did not complete. */
+async function findResumable(projectDir: string, resume: true | string): Promise<{ runId: string; dir: string; checkpoint: Checkpoint; settings: RunSettings; project: Project }> {
+  let runId: string;
+  if (resume === true) {
+    const candidate = (await listRunSummaries(projectDir)).find((r) => r.hasCheckpoint && r.status !== 'completed');
+    if (!candidate) throw new TrainingSetupError(`No run of this project can be resumed: none in ${runDir(projectDir, '')} has a checkpoint and stopped before completing.`);
+    runId = candidate.runId;
+  } else runId = resume;
+  const dir = runDir(projectDir, runId);
+  const settings = await readRunSettings(dir);
+  if (!settings) throw new TrainingSetupError(`There is no run "${runId}" in ${runDir(projectDir, '')}.`);
+  const checkpoint = await readCheckpoint(dir, 'last').catch((e: unknown) => {
+    throw new TrainingSetupError(e instanceof Error ? e.message : String(e));
+  });
+  if (!checkpoint) throw new TrainingSetupError(`Run "${runId}" has no checkpoint to resume from (it stopped before its first one).`);
+  return { runId, dir, checkpoint, settings, project: await readRunProject(dir) };
+}
+
 export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun> {
   const backend = chooseBackend(request.backend);
-  const data = await loadProjectData(request.project);
-  const runId = request.runId ?? newRunId();
-  const dir = join(request.projectDir, 'runs', runId);
-  await mkdir(dir, { recursive: true });
-  const log = join(dir, 'events.jsonl');
-  const source = trainSupervised({
+  const resumed = request.resume ? await findResumable(request.projectDir, request.resume) : undefined;
+  // a resumed run trains the project as it was when the run started (its stored copy)
+  const project = resumed?.project ?? request.project;
+  const data = await loadProjectData(project);
+  const runId = resumed?.runId ?? request.runId ?? newRunId();
+  const dir = resumed?.dir ?? runDir(request.projectDir, runId);
+  const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);
+  if (resumed && kfold !== undefined) throw new TrainingSetupError('A k-fold run cannot be resumed: each fold is short, start it again.');
+  const settings: RunSettings = resumed
+    ? { ...resumed.settings, resumes: resumed.settings.resumes + 1 }
+    : {
+        runId,
+        project: project.name,
+        recipe: kfold !== undefined ? `${project.training.recipe} (k-fold)` : project.training.recipe,
+        startedAt: new Date().toISOString(),
+        backend: `${backend.kind} (${backend.detail})`,
+        epochs: request.epochs ?? project.training.epochs,
+        seed: request.seed ?? project.training.seed,
+        ...(kfold !== undefined ? { kfold } : {}),
+        resumes: 0,
+      };
+  await prepareRunFolder(dir, settings, project);
+  const run: SupervisedRun = {
     runId,
-    project: request.project,
+    project,
     data,
     backend: createBackend('cpu'),
     backendReport: backend,
-    epochs: request.epochs,
-    seed: request.seed,
+    epochs: resumed ? undefined : request.epochs,
+    seed: resumed ? resumed.checkpoint.position.seed : request.seed,
     signal: request.signal,
-    yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
-  });
-  async function* logged(): AsyncGenerator<RunEvent> {
+    yieldToHost: request.yieldToHost ?? (() => new Promise((resolve) => setImmediate(resolve))),
+    checkpoints: checkpointSink(dir),
+    ...(resumed ? { resumeFrom: resumed.checkpoint } : {}),
+  };
+  const source = project.training.recipe === 'adversarial' ? trainAdversarial(run) : kfold !== undefined ? trainKFold(run, kfold) : trainSupervised(run);
+  return { runId, dir, backend, events: logged(dir, source) };
+}
+
+/**
+ * Appends the events to the run's log in batches: every event but steps (kept every 10th), flushed
+ * at each checkpoint and at the end, so a crash loses at most the lines since the last checkpoint.
+ */
+async function* logged(dir: string, source: AsyncGenerator<RunEvent>): AsyncGenerator<RunEvent> {
+  let pending: RunEvent[] = [];
+  try {
     for await (const event of source) {
-      if (event.type !== 'step' || event.step % 10 === 0) await appendFile(log, `${JSON.stringify(event)}\n`);
+      if (event.type !== 'step' || event.step % 10 === 0) pending.push(event);
+      if (event.type !== 'step' && event.type !== 'histograms' && event.type !== 'predictions') {
+        await appendEvents(dir, pending);
+        pending = [];
+      }
       yield event;
     }
+  } finally {
+    await appendEvents(dir, pending);
   }
-  return { runId, dir, backend, events: logged() };
 }

@@ -1,0 +1,220 @@
+/**
+ * @file The adversarial recipe (GANs): a generator G (noise → image) and a discriminator D
+ * (image → logit, with a BCEWithLogitsLoss on the field "real"), an optimizer each, k
+ * discriminator steps per generator step (`training.options.discriminatorSteps`, default 1).
+ *
+ *   D step: one batch of 2B rows, B real (label 1) then B generated (label 0):
+ *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), 1) + BCE(D(G(z)), 0))
+ *   G step, non-saturating: L_G = BCE(D(G(z)), 1) = mean −log σ(D(G(z))).
+ *
+ * The two networks are separate plans, so the G step chains reverse mode across them:
+ * u = ∂L_G/∂x at x = G(z) from a D plan that outputs its input gradient (D's weights untouched),
+ * then a G plan whose surrogate loss sum(G(z) · u) has ∂/∂θ_G = J_Gᵀ u, the true gradient.
+ * Noise comes from the counter-based generator keyed by (seed, stream, counter), so a resumed
+ * run draws the same z.
+ */
+import { vjp } from '../autograd/grad';
+import type { Backend, Executable } from '../backends/backend';
+import { compile } from '../compile';
+import { traceNetwork } from '../model/trace';
+import type { Network } from '../project/schema';
+import { fillRandom, streamId } from '../random';
+import { STEP_INPUT, Tracer } from '../tensor';
+import { epochOrder } from './batches';
+import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPosition } from './checkpoint';
+import { runEvent, type MetricValues, type RunEvent } from './events';
+import { applyOptimizer, LR_INPUT } from './optimizers';
+import { compileSupervised, optimizerFromProject } from './program';
+import { learningRateAt } from './schedules';
+import { scheduleFromProject, TrainingSetupError, type SupervisedRun } from './supervised';
+
+const NOISE_STREAM = streamId('adversarial', 'noise');
+const SAMPLE_STREAM = streamId('adversarial', 'samples');
+const UPSTREAM = 'upstream';
+const INPUT_GRAD = 'inputGradient';
+const SAMPLE_COUNT = 16;
+
+function network(run: SupervisedRun, role: 'generator' | 'discriminator'): Network {
+  const id = run.project.training.networks[role];
+  const found = run.project.networks.find((n) => n.id === id);
+  if (!found) throw new TrainingSetupError(id ? `The adversarial recipe names ${role} network "${id}", which the project does not have.` : `The adversarial recipe needs training.networks.${role}.`);
+  return found;
+}
+
+function traced(net: Network, batch: number, losses: boolean) {
+  const t = traceNetwork(net, { training: true, batchSize: batch, losses, predictions: losses });
+  if (!t.ok) throw new TrainingSetupError(`${net.name} cannot be trained yet: ${t.diagnostics.map((d) => d.message).join(' ')}`, t.diagnostics);
+  return t.traced;
+}
+
+interface Gan {
+  dTrain: Executable;
+  dGrad: Executable;
+  gForward: Executable;
+  gTrain: Executable;
+  noiseField: string;
+  noiseSize: number;
+  imageField: string;
+  imageShape: readonly number[];
+  realField: string;
+  gOutput: string;
+  parameters: number;
+}
+
+function compileGan(run: SupervisedRun, batch: number, seed: number): Gan {
+  const G = network(run, 'generator');
+  const D = network(run, 'discriminator');
+  const backend: Backend = run.backend;
+  const d = compileSupervised(D, run.project.training, backend, 2 * batch, seed);
+  if (!d.ok) throw new TrainingSetupError(`${D.name} cannot be trained yet: ${d.diagnostics.map((x) => x.message).join(' ')}`, d.diagnostics);
+  const imageFeed = d.model.feeds.find((f) => f.field !== d.model.targetField);
+  if (!imageFeed || d.model.task.kind !== 'binary') throw new TrainingSetupError(`${D.name} must read one image field and end in a BCEWithLogitsLoss (its target is the real/fake label).`);
+
+  // D at batch B, outputting ∂L/∂image; its loss reads the label field, which the G step sets to 1
+  const dg = traced(D, batch, true);
+  const dgTracer = new Tracer(dg.graph);
+  dgTracer.run((t) => {
+    const loss = t.wrap(dg.graph.outputs.find((o) => o.name === dg.loss)!.value);
+    const [g] = vjp(loss, [t.get(imageFeed.input)]);
+    t.output(INPUT_GRAD, g);
+  });
+  const dGrad = backend.prepare(compile(dgTracer.graph), { seed, shareVariablesWith: d.model.train });
+
+  const gf = traced(G, batch, false);
+  const gOutput = gf.predictions[0];
+  if (!gOutput || gf.fields.length !== 1) throw new TrainingSetupError(`${G.name} must read one noise field and mark its image with an Output node.`);
+  const outShape = gf.graph.values[gf.graph.outputs.find((o) => o.name === gOutput)!.value].shape;
+  if (outShape.slice(1).join() !== imageFeed.spec.shape.join()) throw new TrainingSetupError(`${G.name} makes images of [${outShape.slice(1).join(', ')}] but ${D.name} reads [${imageFeed.spec.shape.join(', ')}].`);
+  const gForward = backend.prepare(compile(gf.graph), { seed });
+
+  const gt = traced(G, batch, false);
+  const gtTracer = new Tracer(gt.graph);
+  gtTracer.run((t) => {
+    const image = t.wrap(gt.graph.outputs.find((o) => o.name === gOutput)!.value);
+    const surrogate = image.mul(t.input(UPSTREAM, outShape)).sum();
+    const params = gt.params.map((p) => t.get(p.name));
+    const grads = vjp(surrogate, params);
+    const r = run.project.training.regularization;
+    applyOptimizer(t, gt.params.map((p, i) => ({ name: p.name, param: params[i], grad: grads[i] })), optimizerFromProject(run.project.training.optimizer), { l1: r.l1, l2: r.l2, clipNorm: r.gradientClipNorm });
+  });
+  const gTrain = backend.prepare(compile(gtTracer.graph), { seed, shareVariablesWith: gForward });
+  const field = gf.fields[0];
+  return {
+    dTrain: d.model.train,
+    dGrad,
+    gForward,
+    gTrain,
+    noiseField: field.name,
+    noiseSize: field.shape.slice(1).reduce((a, b) => a * b, 1),
+    imageField: imageFeed.field,
+    imageShape: imageFeed.spec.shape,
+    realField: d.model.targetField,
+    gOutput,
+    parameters: d.model.parameterCount + gf.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
+  };
+}
+
+export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunEvent> {
+  const recipe = run.project.training;
+  const resume = run.resumeFrom?.position;
+  const seed = resume?.seed ?? run.seed ?? recipe.seed;
+  const epochs = run.epochs ?? resume?.epochs ?? recipe.epochs;
+  const k = typeof recipe.options.discriminatorSteps === 'number' && recipe.options.discriminatorSteps >= 1 ? Math.floor(recipe.options.discriminatorSteps) : 1;
+  const B = recipe.batchSize;
+  const gan = compileGan(run, B, seed);
+  const data = run.data.train;
+  if (!data.fields[gan.imageField]) throw new TrainingSetupError(`The discriminator reads field "${gan.imageField}", which the dataset does not have.`);
+  const imageSize = gan.imageShape.reduce((a, b) => a * b, 1);
+  const stepsPerEpoch = Math.floor(data.size / (B * k));
+  if (stepsPerEpoch < 1) throw new TrainingSetupError(`The dataset has ${data.size} samples, fewer than ${k} discriminator batch${k > 1 ? 'es' : ''} of ${B}.`);
+  const schedule = scheduleFromProject(run.project, stepsPerEpoch, epochs);
+  const now = run.now ?? Date.now;
+  const started = now();
+  const all = [gan.dTrain, gan.gForward, gan.gTrain];
+
+  const dImages = new Float32Array(2 * B * imageSize);
+  const dLabels = new Float32Array(2 * B).fill(0, B).fill(1, 0, B);
+  const ones = new Float32Array(B).fill(1);
+  const noise = new Float32Array(B * gan.noiseSize);
+  const lr = new Float32Array(1);
+  const counter = new Int32Array(1);
+  let step = resume?.step ?? 0;
+  let startEpoch = resume?.epoch ?? 0;
+  let skip = resume?.stepInEpoch ?? 0;
+  let last: MetricValues = resume?.metrics ?? {};
+  if (run.resumeFrom) {
+    if (resume?.recipe !== 'adversarial') throw new TrainingSetupError(`The checkpoint was written by the ${resume?.recipe} recipe, not the adversarial one.`);
+    restoreVariables(all, run.resumeFrom.variables, 'The checkpoint');
+  }
+  yield runEvent('start', { runId: run.runId, project: run.project.name, recipe: 'adversarial', backend: run.backendReport, seed, epochs, batchSize: B, stepsPerEpoch, trainSamples: data.size, validationSamples: 0, parameters: gan.parameters });
+  if (resume) yield runEvent('resumed', { step, epoch: startEpoch, stepInEpoch: skip, from: `step ${resume.step}` });
+
+  const generate = async (stream: number, count: number): Promise<Float32Array> => {
+    fillRandom('normal', seed, stream, count, noise);
+    counter[0] = step;
+    return (await gan.gForward.run({ [gan.noiseField]: noise, [STEP_INPUT]: counter }))[gan.gOutput] as Float32Array;
+  };
+  const save = async function* (epoch: number, stepInEpoch: number): AsyncGenerator<RunEvent> {
+    if (!run.checkpoints) return;
+    const position: RunPosition = { version: CHECKPOINT_VERSION, runId: run.runId, recipe: 'adversarial', seed, step, epoch, stepInEpoch, epochs, metrics: last, sinceBest: 0 };
+    const path = await run.checkpoints.save({ position, variables: await captureVariables(all) }, 'last');
+    yield runEvent('checkpoint', { step, epoch: epoch + (stepInEpoch === 0 ? 0 : 1), path, kind: 'last' });
+  };
+
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    const epochStarted = now();
+    const order = epochOrder(data.size, seed, epoch);
+    let dSum = 0;
+    let gSum = 0;
+    let count = 0;
+    for (let i = skip; i < stepsPerEpoch; i++) {
+      lr[0] = learningRateAt(schedule, step);
+      let dLoss = 0;
+      for (let j = 0; j < k; j++) {
+        const rows = order.subarray((i * k + j) * B, (i * k + j + 1) * B);
+        data.gather(gan.imageField, rows, dImages.subarray(0, B * imageSize));
+        dImages.set(await generate(NOISE_STREAM, step * (k + 1) + j), B * imageSize);
+        counter[0] = step;
+        dLoss += (await gan.dTrain.run({ [gan.imageField]: dImages, [gan.realField]: dLabels, [LR_INPUT]: lr, [STEP_INPUT]: counter })).loss[0] / k;
+      }
+      const fake = await generate(NOISE_STREAM, step * (k + 1) + k);
+      counter[0] = step;
+      const back = await gan.dGrad.run({ [gan.imageField]: fake, [gan.realField]: ones, [STEP_INPUT]: counter });
+      const gLoss = back.loss[0];
+      await gan.gTrain.run({ [gan.noiseField]: noise, [UPSTREAM]: back[INPUT_GRAD], [LR_INPUT]: lr, [STEP_INPUT]: counter });
+      if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
+        yield runEvent('warning', { code: 'W_NONFINITE_LOSS', message: `The ${Number.isFinite(dLoss) ? 'generator' : 'discriminator'} loss became ${Number.isFinite(dLoss) ? gLoss : dLoss} at step ${step}.`, suggestion: 'Lower the learning rates (GANs often use 2e-4 with Adam beta1 0.5).', step });
+        yield runEvent('done', { status: 'failed', step, epochs: epoch, seconds: (now() - started) / 1000, metrics: last, message: `Non-finite loss at step ${step}.` });
+        return;
+      }
+      step++;
+      dSum += dLoss;
+      gSum += gLoss;
+      count++;
+      const t = now();
+      yield runEvent('step', { step, epoch: epoch + 1, loss: gLoss, generatorLoss: gLoss, discriminatorLoss: dLoss, learningRate: lr[0], samplesPerSecond: (count * B * (k + 1) * 1000) / Math.max(1, t - epochStarted) });
+      if (run.yieldToHost && step % 8 === 0) await run.yieldToHost();
+      if (run.signal?.aborted) {
+        yield* save(epoch, i + 1);
+        yield runEvent('done', { status: 'stopped', step, epochs: epoch, seconds: (now() - started) / 1000, metrics: last, resumable: run.checkpoints !== undefined });
+        return;
+      }
+      if (step % recipe.checkpointEverySteps === 0 && i + 1 < stepsPerEpoch) yield* save(epoch, i + 1);
+    }
+    skip = 0;
+    const train = { discriminator_loss: dSum / Math.max(1, count), generator_loss: gSum / Math.max(1, count) };
+    last = { train_discriminator_loss: train.discriminator_loss, train_generator_loss: train.generator_loss };
+    yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train });
+    yield sampleGrid(await generate(SAMPLE_STREAM, 0), gan.imageShape, epoch + 1, step);
+    yield* save(epoch + 1, 0);
+  }
+  yield runEvent('done', { status: 'completed', step, epochs, seconds: (now() - started) / 1000, metrics: last });
+}
+
+/** The first SAMPLE_COUNT images of a generated batch (fixed noise every epoch), clamped to 0..1, 2 decimals. */
+function sampleGrid(images: Float32Array, shape: readonly number[], epoch: number, step: number): RunEvent {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const n = Math.min(SAMPLE_COUNT, Math.floor(images.length / size));
+  const out = Array.from({ length: n }, (_, i) => Array.from(images.subarray(i * size, (i + 1) * size), (v) => Math.round(Math.min(1, Math.max(0, v)) * 100) / 100));
+  return runEvent('samples', { epoch, step, shape: [...shape], images: out });
+}
