@@ -3,6 +3,11 @@
  * test oracle). `prepare` allocates every plan buffer once, fills constants, initialises the
  * variables and turns each step into a closure over pre-cut views, so `run` only writes the
  * inputs, calls kernels and copies the outputs out.
+ *
+ * Fast path (f32, WebAssembly SIMD available, on unless `wasm: false`): every buffer lives in the
+ * memory of one `WasmRuntime`, and the kernels of `wasm/fast.ts` (GEMM, fused chains, ...) replace
+ * the plain-JS ones step by step; the rest run in JS on views of the same memory. With a thread
+ * pool and shared memory, big kernels are split across threads.
  */
 import { sizeOf } from '../../ir/graph';
 import type { Plan, Storage } from '../../compile/plan';
@@ -11,24 +16,73 @@ import { initialize } from '../../random/initializers';
 import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions, StepProfile } from '../backend';
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
+import { fastKernel } from './wasm/fast';
+import { WasmRuntime } from './wasm/runtime';
+import type { ThreadPool } from './wasm/threadPool';
 
 class CpuBuffer implements DeviceBuffer {
-  constructor(readonly storage: Storage, readonly data: HostArray) {}
+  /** `at`: byte offset in the wasm memory (fast path), -1 for a plain typed array */
+  constructor(readonly storage: Storage, public data: HostArray, readonly at = -1) {}
   get size(): number {
     return this.data.length;
   }
 }
 
+export interface CpuOptions {
+  /** WebAssembly SIMD kernels for f32 (default true where the runtime has SIMD128) */
+  wasm?: boolean;
+  /** worker threads for the fast kernels (used where shared memory is available) */
+  threads?: ThreadPool;
+}
+
 export class CpuBackend implements Backend {
   readonly kind = 'cpu';
   allocations = 0;
+  /** the WebAssembly runtime of the fast path, if on */
+  readonly runtime: WasmRuntime | undefined;
+  private readonly wasmBuffers: CpuBuffer[] = [];
+  private epoch = 0;
 
-  constructor(readonly mode: DtypeMode = 'f32') {}
+  constructor(readonly mode: DtypeMode = 'f32', options: CpuOptions = {}) {
+    this.runtime = mode === 'f32' && options.wasm !== false ? WasmRuntime.create(options.threads) : undefined;
+  }
+
+  /** Jobs handed to worker threads so far (each is one crossing there and back). */
+  get threadCrossings(): number {
+    return this.runtime?.jobs?.crossings ?? 0;
+  }
 
   allocate(size: number, storage: Storage): CpuBuffer {
     this.allocations++;
+    const rt = this.runtime;
+    if (rt !== undefined) {
+      const at = rt.alloc(size * 4);
+      this.refreshViews();
+      const b = new CpuBuffer(storage, storage === 'int' ? rt.i32(at, size) : rt.f32(at, size), at);
+      b.data.fill(0); // a reused block holds old values
+      this.wasmBuffers.push(b);
+      return b;
+    }
     const data = storage === 'int' ? new Int32Array(size) : this.mode === 'f64' ? new Float64Array(size) : new Float32Array(size);
     return new CpuBuffer(storage, data);
+  }
+
+  /** Unshared wasm memory detaches its views when it grows: re-cut them. */
+  private refreshViews(): void {
+    const rt = this.runtime;
+    if (rt === undefined || rt.epoch === this.epoch) return;
+    this.epoch = rt.epoch;
+    for (const b of this.wasmBuffers) b.data = b.storage === 'int' ? rt.i32(b.at, b.size) : rt.f32(b.at, b.size);
+  }
+
+  /** Returns a fast-path buffer's memory (after its executable is disposed). */
+  release(b: CpuBuffer): void {
+    const rt = this.runtime;
+    if (rt === undefined || b.at < 0) return;
+    const i = this.wasmBuffers.indexOf(b);
+    if (i < 0) return;
+    this.wasmBuffers.splice(i, 1);
+    rt.free(b.at, b.size * 4);
   }
 
   write(buffer: DeviceBuffer, data: ArrayLike<number>): void {
@@ -63,8 +117,9 @@ class CpuExecutable implements Executable {
   private readonly shared = new Set<string>();
   private disposed = false;
   private readonly timings: StepProfile[] = [];
+  private epoch: number;
 
-  constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable, clock?: () => number) {
+  constructor(readonly backend: CpuBackend, readonly plan: Plan, seed: number, shareWith?: CpuExecutable, private readonly clock?: () => number) {
     this.ctx = { seed };
     this.buffers = plan.buffers.map((b) => {
       const v = shareWith?.plan.variables.find((x) => x.name === b.name && b.role === 'variable');
@@ -76,6 +131,15 @@ class CpuExecutable implements Executable {
     });
     for (const c of plan.constants) constant(c.value, 'f32', this.buffers[c.buffer].data);
     this.initialize(seed);
+    this.epoch = backend.runtime?.epoch ?? 0;
+    this.build();
+  }
+
+  /** Turns the steps into closures over views cut now (again after unshared memory grew). */
+  private build(): void {
+    const { plan, clock, backend } = this;
+    this.program.length = 0;
+    this.timings.length = 0;
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
     plan.steps.forEach((s, index) => {
       switch (s.op) {
@@ -90,10 +154,13 @@ class CpuExecutable implements Executable {
         }
         case 'run': {
           const k = s.kernel;
-          const run = cpuKernels[k.prim] as CpuKernel<Prim>;
           const inputs = s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
           const out = view(s.output, sizeOf(k.output.shape));
           const ctx = this.ctx;
+          const fast = backend.runtime === undefined ? undefined : fastKernel(backend.runtime, k);
+          const run: CpuKernel<Prim> = fast !== undefined
+            ? (_, x, o) => fast(x as Float32Array[], o as Float32Array)
+            : cpuKernels[k.prim] as CpuKernel<Prim>;
           if (clock === undefined) {
             this.program.push(() => run(k, inputs, out, ctx));
             break;
@@ -130,6 +197,11 @@ class CpuExecutable implements Executable {
 
   async run(inputs: Readonly<Record<string, ArrayLike<number>>>): Promise<Record<string, HostArray>> {
     if (this.disposed) throw new Error('run: the executable was disposed');
+    const rt = this.backend.runtime;
+    if (rt !== undefined && rt.epoch !== this.epoch) {
+      this.epoch = rt.epoch;
+      this.build();
+    }
     for (const i of this.plan.inputs) {
       const data = inputs[i.name];
       if (data === undefined) throw new Error(`run: missing input '${i.name}'`);
@@ -144,8 +216,13 @@ class CpuExecutable implements Executable {
   }
 
   dispose(): void {
-    // typed arrays are garbage collected; drop the program so a late run fails loudly
+    // typed arrays are garbage collected, fast-path memory goes back to the runtime; drop the
+    // program so a late run fails loudly
     this.program.length = 0;
+    if (!this.disposed) {
+      const sharedBuffers = new Set(this.plan.variables.filter((v) => this.shared.has(v.name)).map((v) => v.buffer));
+      this.buffers.forEach((b, i) => { if (!sharedBuffers.has(i)) this.backend.release(b); });
+    }
     this.disposed = true;
   }
 
