@@ -137,10 +137,12 @@ export class FitDiagnosis {
         );
       }
     }
-    if (epoch >= this.o.underfitEpochs && s.initialLoss !== undefined) {
+    const baseline = s.epochs[0].train;
+    if (epoch >= this.o.underfitEpochs) {
       const chance = this.task.kind === 'classification' ? 1 / this.task.classes : this.task.kind === 'binary' ? 0.5 : undefined;
       const nearChance = chance !== undefined && train.accuracy !== undefined && train.accuracy < chance + 0.5 * (1 - chance) * 0.2;
-      const flat = train.loss > 0.9 * s.initialLoss;
+      // flat: still within 10% of the first epoch's mean loss (and not already near zero)
+      const flat = train.loss > 0.9 * baseline && train.loss > 1e-3;
       if (nearChance || (chance === undefined && flat)) {
         out.push(
           ...this.once({
@@ -149,7 +151,7 @@ export class FitDiagnosis {
             message:
               chance !== undefined
                 ? `Underfitting: after ${epoch} epochs the training accuracy is ${(train.accuracy * 100).toFixed(1)}%, close to chance (${(chance * 100).toFixed(1)}%).`
-                : `Underfitting: after ${epoch} epochs the training loss (${fmt(train.loss)}) is still within 10% of where it started (${fmt(s.initialLoss)}).`,
+                : `Underfitting: after ${epoch} epochs the training loss (${fmt(train.loss)}) is still within 10% of its first epoch's (${fmt(baseline)}).`,
             suggestion: 'Train longer, raise the learning rate, use a bigger model (more units or layers), or remove regularization.',
           }),
         );
