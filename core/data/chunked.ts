@@ -1,0 +1,78 @@
+/**
+ * @file Datasets larger than memory: samples live in fixed-size chunks behind a `ChunkSource`
+ * (a file on disk in electron/), and a `ChunkedDataset` keeps at most `maxChunks` decoded chunks
+ * in a least-recently-used cache. The training loop sees a plain `Dataset`: it never knows
+ * whether batches come from memory, a file, or a prefetching worker.
+ */
+import { sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+
+export interface ChunkSource {
+  readonly name: string;
+  readonly size: number;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+  /** Samples per chunk (the last chunk may hold fewer). */
+  readonly chunkRows: number;
+  /** Chunk k: one array per field, rows * sampleSize(field) values. */
+  readChunk(k: number): Record<string, FieldArray>;
+  /** Hint that chunk k is needed soon (a background read may start). */
+  prefetch?(k: number): void;
+}
+
+export interface ChunkCacheStats {
+  hits: number;
+  misses: number;
+  /** Chunks held right now (never above maxChunks). */
+  held: number;
+}
+
+export class ChunkedDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+  readonly name: string;
+  readonly size: number;
+  private readonly cache = new Map<number, Record<string, FieldArray>>();
+  readonly stats: ChunkCacheStats = { hits: 0, misses: 0, held: 0 };
+
+  constructor(
+    private readonly source: ChunkSource,
+    readonly maxChunks = 8,
+  ) {
+    this.fields = source.fields;
+    this.classes = source.classes;
+    this.name = source.name;
+    this.size = source.size;
+  }
+
+  private chunk(k: number): Record<string, FieldArray> {
+    const hit = this.cache.get(k);
+    if (hit) {
+      this.stats.hits++;
+      // Map keeps insertion order: re-insert to mark it most recently used.
+      this.cache.delete(k);
+      this.cache.set(k, hit);
+      return hit;
+    }
+    this.stats.misses++;
+    const loaded = this.source.readChunk(k);
+    if (this.cache.size >= this.maxChunks) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(k, loaded);
+    this.stats.held = this.cache.size;
+    const following = k + 1;
+    if (this.source.prefetch && following * this.source.chunkRows < this.size && !this.cache.has(following)) this.source.prefetch(following);
+    return loaded;
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    const spec = this.fields[field];
+    if (!spec) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.fields).join(', ')}).`);
+    const n = sampleSize(spec);
+    const rows = this.source.chunkRows;
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i];
+      const k = Math.floor(index / rows);
+      const at = (index - k * rows) * n;
+      out.set(this.chunk(k)[field].subarray(at, at + n), i * n);
+    }
+  }
+}

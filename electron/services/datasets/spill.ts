@@ -1,0 +1,172 @@
+/**
+ * @file Decoded samples spilled to a file in fixed-size chunks, read back by chunk: the disk side
+ * of `ChunkedDataset`. Chunk k starts at byte k * chunkBytes and holds, field after field,
+ * chunkRows samples of 4-byte values (f32 or i32, little-endian; the last chunk is padded).
+ * A worker thread reads the chunks asked for ahead of time into a SharedArrayBuffer, so the
+ * training loop's `gather` finds them decoded without waiting on the disk.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { sampleSize, type ChunkSource, type FieldArray, type FieldSpec } from '../../../core/data';
+
+function chunkLayout(fields: Readonly<Record<string, FieldSpec>>, chunkRows: number) {
+  let offset = 0;
+  const parts = Object.entries(fields).map(([name, spec]) => {
+    const values = chunkRows * sampleSize(spec);
+    const part = { name, spec, offset, values };
+    offset += values * 4;
+    return part;
+  });
+  return { parts, chunkBytes: offset };
+}
+
+export class SpillWriter {
+  private readonly fd: number;
+  private readonly layout: ReturnType<typeof chunkLayout>;
+  private readonly buffer: Uint8Array;
+  private readonly views: Record<string, FieldArray> = {};
+  private row = 0;
+  private chunks = 0;
+  size = 0;
+
+  constructor(
+    readonly file: string,
+    readonly fields: Readonly<Record<string, FieldSpec>>,
+    readonly chunkRows: number,
+  ) {
+    this.fd = openSync(file, 'w');
+    this.layout = chunkLayout(fields, chunkRows);
+    this.buffer = new Uint8Array(this.layout.chunkBytes);
+    for (const part of this.layout.parts) {
+      this.views[part.name] = part.spec.dtype === 'i32' ? new Int32Array(this.buffer.buffer, part.offset, part.values) : new Float32Array(this.buffer.buffer, part.offset, part.values);
+    }
+  }
+
+  append(sample: Record<string, ArrayLike<number>>): void {
+    for (const part of this.layout.parts) {
+      const n = sampleSize(part.spec);
+      this.views[part.name].set(sample[part.name], this.row * n);
+    }
+    this.size++;
+    if (++this.row === this.chunkRows) this.flush();
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.buffer, 0, this.buffer.length, this.chunks * this.layout.chunkBytes);
+    this.buffer.fill(0);
+    this.chunks++;
+    this.row = 0;
+  }
+
+  finish(): void {
+    if (this.row > 0) this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Reads a worker runs: fill the slot, then publish "chunk k is in slot s" with Atomics. */
+const PREFETCH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const fd = fs.openSync(workerData.file, 'r');
+const control = new Int32Array(workerData.control);
+const bytes = new Uint8Array(workerData.data);
+parentPort.on('message', ({ slot, k, offset, length }) => {
+  fs.readSync(fd, bytes, slot * length, length, offset);
+  Atomics.store(control, slot, k + 1);
+  Atomics.notify(control, slot);
+});
+`;
+
+export interface SpillSourceOptions {
+  name: string;
+  size: number;
+  classes?: readonly string[];
+  /** Chunks read ahead by the worker (0: no worker, every read on the calling thread). */
+  prefetchSlots?: number;
+}
+
+export class SpillChunkSource implements ChunkSource {
+  readonly name: string;
+  readonly size: number;
+  readonly classes?: readonly string[];
+  private readonly fd: number;
+  private readonly layout: ReturnType<typeof chunkLayout>;
+  private worker?: Worker;
+  /** Per slot: 0 free, -(k+1) loading chunk k, k+1 holding chunk k. */
+  private control?: Int32Array;
+  private slots?: Uint8Array;
+  private nextSlot = 0;
+  /** Chunks served from the prefetcher and read on this thread (for tests and benchmarks). */
+  readonly counts = { prefetched: 0, direct: 0 };
+
+  constructor(
+    readonly file: string,
+    readonly fields: Readonly<Record<string, FieldSpec>>,
+    readonly chunkRows: number,
+    options: SpillSourceOptions,
+  ) {
+    this.name = options.name;
+    this.size = options.size;
+    this.classes = options.classes;
+    this.fd = openSync(file, 'r');
+    this.layout = chunkLayout(fields, chunkRows);
+    const slots = options.prefetchSlots ?? 2;
+    if (slots > 0) {
+      const control = new SharedArrayBuffer(4 * slots);
+      const data = new SharedArrayBuffer(slots * this.layout.chunkBytes);
+      this.control = new Int32Array(control);
+      this.slots = new Uint8Array(data);
+      this.worker = new Worker(PREFETCH_WORKER, { eval: true, workerData: { file, control, data } });
+      this.worker.unref();
+    }
+  }
+
+  private decode(bytes: Uint8Array): Record<string, FieldArray> {
+    const out: Record<string, FieldArray> = {};
+    for (const part of this.layout.parts) {
+      out[part.name] = part.spec.dtype === 'i32' ? new Int32Array(bytes.buffer, bytes.byteOffset + part.offset, part.values) : new Float32Array(bytes.buffer, bytes.byteOffset + part.offset, part.values);
+    }
+    return out;
+  }
+
+  prefetch(k: number): void {
+    const control = this.control;
+    if (!control || !this.worker) return;
+    for (let s = 0; s < control.length; s++) if (control[s] === k + 1 || control[s] === -(k + 1)) return;
+    // Round-robin over slots that are not loading; a held chunk not yet used is overwritten.
+    for (let tries = 0; tries < control.length; tries++) {
+      const slot = this.nextSlot;
+      this.nextSlot = (this.nextSlot + 1) % control.length;
+      if (Atomics.load(control, slot) < 0) continue;
+      Atomics.store(control, slot, -(k + 1));
+      this.worker.postMessage({ slot, k, offset: k * this.layout.chunkBytes, length: this.layout.chunkBytes });
+      return;
+    }
+  }
+
+  readChunk(k: number): Record<string, FieldArray> {
+    const bytes = new Uint8Array(this.layout.chunkBytes);
+    const control = this.control;
+    if (control && this.slots) {
+      for (let s = 0; s < control.length; s++) {
+        const state = Atomics.load(control, s);
+        if (state === -(k + 1)) Atomics.wait(control, s, state, 5000);
+        if (Atomics.load(control, s) === k + 1) {
+          bytes.set(this.slots.subarray(s * this.layout.chunkBytes, (s + 1) * this.layout.chunkBytes));
+          Atomics.store(control, s, 0);
+          this.counts.prefetched++;
+          return this.decode(bytes);
+        }
+      }
+    }
+    readSync(this.fd, bytes, 0, bytes.length, k * this.layout.chunkBytes);
+    this.counts.direct++;
+    return this.decode(bytes);
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    closeSync(this.fd);
+  }
+}
