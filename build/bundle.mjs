@@ -7,6 +7,7 @@
  *   electron/preload/preload.ts -> dist/electron/preload.cjs  cjs, `electron` external, all else
  *                                                             inlined (a sandboxed preload cannot require)
  *   electron/cli/main.ts        -> dist/cli/brrr.mjs          esm, node, npm packages external
+ *   electron/engine/host.ts     -> dist/engine/host.mjs       esm, node: the engine-host worker of training runs
  *   renderer/ (build/vite.config.ts) -> dist/renderer/
  */
 import { existsSync } from 'node:fs';
@@ -43,6 +44,10 @@ const bundles = [
   {
     entry: 'electron/cli/main.ts',
     options: { outfile: 'dist/cli/brrr.mjs', format: 'esm', platform: 'node', target: CLI_NODE, packages: 'external', banner: { js: ESM_REQUIRE_BANNER } },
+  },
+  {
+    entry: 'electron/engine/host.ts',
+    options: { outfile: 'dist/engine/host.mjs', format: 'esm', platform: 'node', target: CLI_NODE, packages: 'external', banner: { js: ESM_REQUIRE_BANNER } },
   },
 ];
 

@@ -67,6 +67,29 @@ export const RecoverySchema = z.object({
   writtenAt: z.string(),
 });
 
+const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a run id: letters, digits, dot, dash or underscore');
+const RunControl = z.object({ runId: RunId }).strict();
+
+/** A run event (core/train/events.ts, versioned): the type and version are checked here, the body by its reader. */
+export const RunEventSchema = z.looseObject({ type: z.string(), v: z.number().int() });
+
+/** One run of a project as its folder records it. */
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  project: z.string(),
+  recipe: z.string(),
+  startedAt: z.string(),
+  backend: z.string(),
+  epochs: z.number(),
+  seed: z.number(),
+  kfold: z.number().optional(),
+  resumes: z.number(),
+  status: z.enum(['running', 'completed', 'stopped', 'failed']),
+  step: z.number(),
+  metrics: z.record(z.string(), z.number()),
+  hasCheckpoint: z.boolean(),
+});
+
 /** Every request the renderer can make. Add a message here and the type checker names each place that must handle it. */
 export const studioRequests = {
   getAppInfo: { request: Empty, response: AppInfoSchema },
@@ -87,6 +110,21 @@ export const studioRequests = {
   readRecovery: { request: z.object({ path: FilePath }).strict(), response: z.object({ recovery: RecoverySchema.nullable() }) },
   /** Forget the recovery file of the project at `path` (after a save, or when the user declines it). */
   discardRecovery: { request: z.object({ path: FilePath }).strict(), response: Empty },
+  /** Train the saved project at `path` in an engine-host worker; events arrive as `runEvents`. `resume`: continue the newest stopped run (true) or the named one from its last checkpoint. */
+  startRun: {
+    request: z
+      .object({ path: FilePath, backend: z.enum(['auto', 'cpu', 'webgpu']).optional(), epochs: z.number().int().min(1).max(100000).optional(), resume: z.union([z.boolean(), RunId]).optional() })
+      .strict(),
+    response: z.object({ runId: z.string() }),
+  },
+  pauseRun: { request: RunControl, response: Empty },
+  resumeRun: { request: RunControl, response: Empty },
+  /** Stop after the current step; a checkpoint is written, so the run can be resumed. */
+  stopRun: { request: RunControl, response: Empty },
+  /** The project's run history, newest first (each run folder keeps its settings and a copy of the project it trained). */
+  listRuns: { request: z.object({ path: FilePath }).strict(), response: z.array(RunSummarySchema) },
+  /** A run's logged events (steps every 10th), for overlaying past runs. */
+  readRunEvents: { request: z.object({ path: FilePath, runId: RunId }).strict(), response: z.object({ events: z.array(RunEventSchema) }) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type RequestName = keyof typeof studioRequests;
@@ -100,6 +138,8 @@ export const MenuCommandSchema = z.object({ command: z.enum(MENU_COMMANDS), path
 /** Every event the services push to the renderer. */
 export const studioEvents = {
   menuCommand: MenuCommandSchema,
+  /** A batch of a run's events (throttled: at most a few batches a second). */
+  runEvents: z.object({ runId: z.string(), path: z.string(), events: z.array(RunEventSchema) }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof studioEvents;

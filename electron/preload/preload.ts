@@ -50,6 +50,12 @@ const api = {
   writeRecovery: (request) => settle('writeRecovery', ipcRenderer.invoke('studio:writeRecovery', request)),
   readRecovery: (request) => settle('readRecovery', ipcRenderer.invoke('studio:readRecovery', request)),
   discardRecovery: (request) => settle('discardRecovery', ipcRenderer.invoke('studio:discardRecovery', request)),
+  startRun: (request) => settle('startRun', ipcRenderer.invoke('studio:startRun', request)),
+  pauseRun: (request) => settle('pauseRun', ipcRenderer.invoke('studio:pauseRun', request)),
+  resumeRun: (request) => settle('resumeRun', ipcRenderer.invoke('studio:resumeRun', request)),
+  stopRun: (request) => settle('stopRun', ipcRenderer.invoke('studio:stopRun', request)),
+  listRuns: (request) => settle('listRuns', ipcRenderer.invoke('studio:listRuns', request)),
+  readRunEvents: (request) => settle('readRunEvents', ipcRenderer.invoke('studio:readRunEvents', request)),
   onMenuCommand(listener) {
     // The IpcRendererEvent (and its `sender`) never reaches the page; only a parsed command does.
     const forward = (_event: IpcRendererEvent, payload: unknown): void => {

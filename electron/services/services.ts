@@ -7,11 +7,12 @@
  * folder and their handlers join the table below when their messages join core/contract.
  */
 import path from 'node:path';
-import { CONTRACT_VERSION, StudioError, type StudioHandlers } from '../../core/contract';
+import { CONTRACT_VERSION, StudioError, type EventName, type EventOf, type StudioHandlers } from '../../core/contract';
 import { templateInfos } from '../../core/templates';
 import { createProjectStore, type ProjectSummary } from './projectStore';
 import { createRecentProjects } from './recentProjects';
 import { createRecoveryStore } from './recovery';
+import { createRunService } from './runs/runService';
 
 /** Native open/save dialogs; only the desktop host has them. Each resolves to a path, or null when cancelled. */
 export interface Dialogs {
@@ -35,6 +36,10 @@ export interface StudioServicesOptions {
   onRecentProjectsChanged?: (folders: string[]) => void;
   /** Where non-fatal problems are reported (for example a config folder that cannot be written). */
   log?: (message: string) => void;
+  /** Pushes a studio event to the renderer (training runs send `runEvents`). */
+  emit?: <K extends EventName>(event: K, payload: EventOf<K>) => void;
+  /** The built engine-host worker of training runs (default: dist/engine/host.mjs beside the bundle). */
+  engineHost?: string | URL;
 }
 
 export function createStudioServices(options: StudioServicesOptions): StudioHandlers {
@@ -43,6 +48,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
   const recovery = createRecoveryStore(options.configDir);
   const log = options.log ?? (() => undefined);
   const { dialogs } = options;
+  const runs = createRunService({ store, hostEntry: options.engineHost, emit: (payload) => options.emit?.('runEvents', payload) });
 
   /** Recording a recent project must never fail the open or save that caused it. */
   async function remember(folder: string): Promise<void> {
@@ -100,6 +106,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
       await recovery.discard(path);
       return {};
     },
+    ...runs.handlers,
   };
   return handlers;
 }

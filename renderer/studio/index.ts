@@ -32,6 +32,12 @@ function unconnectedStudio(): StudioApi {
     writeRecovery: refuse,
     readRecovery: refuse,
     discardRecovery: refuse,
+    startRun: refuse,
+    pauseRun: refuse,
+    resumeRun: refuse,
+    stopRun: refuse,
+    listRuns: refuse,
+    readRunEvents: refuse,
     onMenuCommand: () => () => {},
   } satisfies StudioApi;
 }

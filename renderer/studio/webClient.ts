@@ -66,6 +66,12 @@ export function createWebClient(options: WebClientOptions): WebClient {
     writeRecovery: (request) => call('writeRecovery', request),
     readRecovery: (request) => call('readRecovery', request),
     discardRecovery: (request) => call('discardRecovery', request),
+    startRun: (request) => call('startRun', request),
+    pauseRun: (request) => call('pauseRun', request),
+    resumeRun: (request) => call('resumeRun', request),
+    stopRun: (request) => call('stopRun', request),
+    listRuns: (request) => call('listRuns', request),
+    readRunEvents: (request) => call('readRunEvents', request),
     onMenuCommand: (listener) => eventSocket().subscribe('menuCommand', listener),
     close: () => events?.close(),
   } satisfies WebClient;

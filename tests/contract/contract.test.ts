@@ -125,6 +125,33 @@ const BAD_PAYLOADS: { [K in RequestName]: { payload: unknown; names: string }[] 
   discardRecovery: [
     { payload: { path: 3 }, names: 'path' },
     { payload: { path: '/x', force: true }, names: 'force' },
+  ],  startRun: [
+    { payload: {}, names: 'path' },
+    { payload: { path: '/x', backend: 'tpu' }, names: 'backend' },
+    { payload: { path: '/x', epochs: 0 }, names: 'epochs' },
+    { payload: { path: '/x', epochs: 1.5 }, names: 'epochs' },
+    { payload: { path: '/x', resume: '../escape' }, names: 'resume' },
+    { payload: { path: '/x', gpu: true }, names: 'gpu' },
+  ],
+  pauseRun: [
+    { payload: {}, names: 'runId' },
+    { payload: { runId: '../../etc' }, names: 'runId' },
+  ],
+  resumeRun: [
+    { payload: { runId: 5 }, names: 'runId' },
+    { payload: { runId: 'r', now: true }, names: 'now' },
+  ],
+  stopRun: [
+    { payload: { runId: '' }, names: 'runId' },
+    { payload: { runId: 'r', force: true }, names: 'force' },
+  ],
+  listRuns: [
+    { payload: {}, names: 'path' },
+    { payload: { path: '/x', limit: 5 }, names: 'limit' },
+  ],
+  readRunEvents: [
+    { payload: { path: '/x' }, names: 'runId' },
+    { payload: { path: '/x', runId: 'a/b' }, names: 'runId' },
   ],
 };
 

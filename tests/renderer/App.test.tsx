@@ -51,6 +51,12 @@ function fakeStudio(overrides: Partial<AppInfo> = {}) {
     writeRecovery: vi.fn(async () => ({ writtenAt: '2026-11-24T12:00:00.000Z' })),
     readRecovery: vi.fn(async () => ({ recovery: null })),
     discardRecovery: vi.fn(async () => ({})),
+    startRun: vi.fn(async () => ({ runId: 'run-1' })),
+    pauseRun: vi.fn(async () => ({})),
+    resumeRun: vi.fn(async () => ({})),
+    stopRun: vi.fn(async () => ({})),
+    listRuns: vi.fn(async () => []),
+    readRunEvents: vi.fn(async () => ({ events: [] })),
     onMenuCommand: vi.fn((_listener: MenuListener): (() => void) => () => {}),
   } satisfies StudioApi;
   return { studio, saved };

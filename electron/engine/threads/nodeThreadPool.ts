@@ -1,0 +1,55 @@
+/**
+ * @file The Node adapter of core's `ThreadPool`: worker_threads that instantiate the kernel module
+ * over the shared WebAssembly memory and serve jobs through the control slots (protocol in
+ * core/backends/cpu/wasm/threadPool.ts). The worker is a self-contained script evaluated from a
+ * string, so it needs no bundling and works the same under tests, the CLI and Electron.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { MAX_ARGS, SLOT_BYTES, SPIN, WORD, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
+
+const workerSource = `
+const { parentPort } = require('node:worker_threads');
+parentPort.once('message', ({ module, memory, control, index, names }) => {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = names.map((n) => exports[n]);
+  const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
+  const A = ${WORD.args};
+  let seen = Atomics.load(ctl, ${WORD.seq});
+  Atomics.store(ctl, ${WORD.alive}, 1);
+  for (;;) {
+    let s = Atomics.load(ctl, ${WORD.seq});
+    for (let i = 0; s === seen && i < ${SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
+    if (s === seen) { Atomics.wait(ctl, ${WORD.seq}, seen); continue; }
+    seen = s;
+    const fn = ctl[${WORD.fn}];
+    if (fn < 0) break;
+    fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')});
+    Atomics.store(ctl, ${WORD.done}, s);
+    Atomics.notify(ctl, ${WORD.done});
+  }
+  Atomics.store(ctl, ${WORD.alive}, 0);
+  parentPort.close();
+});
+`;
+
+export class NodeThreadPool implements ThreadPool {
+  private readonly threads: Worker[] = [];
+
+  /** `workers` defaults to one per core besides the calling thread. */
+  constructor(readonly workers: number = Math.max(0, availableParallelism() - 1)) {}
+
+  start(module: object, memory: object, controlBase: number, exportNames: readonly string[]): void {
+    for (let index = 0; index < this.workers; index++) {
+      const w = new Worker(workerSource, { eval: true });
+      w.unref(); // an idle pool never keeps the process alive
+      w.postMessage({ module, memory, control: controlBase, index, names: [...exportNames] });
+      this.threads.push(w);
+    }
+  }
+
+  close(): void {
+    for (const w of this.threads) void w.terminate();
+    this.threads.length = 0;
+  }
+}
