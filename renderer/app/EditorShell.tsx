@@ -1,10 +1,13 @@
-/** @file The editor for an open project: top bar, network tabs, palette, canvas, inspector, status bar. */
+/** @file The editor for an open project: top bar, network tabs, palette, canvas, inspector, status bar; or, in the Train view, the runs and their dashboards. */
 import { memo, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { NetworkCanvas } from '../canvas/NetworkCanvas';
 import { useEditorShortcuts } from '../canvas/useEditorShortcuts';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
+import { RunsProvider } from '../runs/RunsProvider';
+import { useRunsStore } from '../runs/runsStore';
+import { TrainView } from '../runs/TrainView';
 import { useSelectionStore } from '../state/selectionStore';
 import { selectActiveNetwork, useStudioStore } from '../state/studioStore';
 import { NetworkTabs } from './NetworkTabs';
@@ -26,15 +29,22 @@ function EditorBody() {
 }
 
 function EditorShellView() {
+  const view = useRunsStore((s) => s.view);
   return (
-    <div className="editor" data-testid="editor">
-      <TopBar />
-      <NetworkTabs />
-      <ReactFlowProvider>
-        <EditorBody />
-      </ReactFlowProvider>
-      <StatusBar />
-    </div>
+    <RunsProvider>
+      <div className="editor" data-testid="editor">
+        <TopBar />
+        <NetworkTabs />
+        {view === 'train' ? (
+          <TrainView />
+        ) : (
+          <ReactFlowProvider>
+            <EditorBody />
+          </ReactFlowProvider>
+        )}
+        <StatusBar />
+      </div>
+    </RunsProvider>
   );
 }
 

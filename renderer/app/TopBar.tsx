@@ -1,5 +1,6 @@
-/** @file The editor's top bar: the mark, the in-app menu (hosts without a native one), the project name and whether it is saved. */
+/** @file The editor's top bar: the mark, the in-app menu (hosts without a native one), the project name and whether it is saved, the run toolbar. */
 import { memo } from 'react';
+import { RunToolbar } from '../runs/RunToolbar';
 import { useStudioStore } from '../state/studioStore';
 import { AppMenu } from './AppMenu';
 import { BrandMark } from './BrandMark';
@@ -25,6 +26,7 @@ function TopBarView() {
         </span>
       </div>
       <div className="topbar__actions">
+        <RunToolbar />
         <button type="button" className="button button--primary button--small" disabled={!dirty || saving} onClick={() => void commands.save()} data-testid="save-button">
           Save
         </button>

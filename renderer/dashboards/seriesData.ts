@@ -1,0 +1,79 @@
+/**
+ * @file Chart columns from run models: per-step series from the ring, per-epoch train against
+ * validation, loss per step with the epoch losses placed at the step each epoch ended, and several
+ * runs overlaid on one x axis. uPlot wants one shared ascending x column; series without a value
+ * at an x hold null there (drawn across with spanGaps).
+ */
+import type { Columns } from './ringBuffer';
+import { stepColumn, type RunView, type StepColumn } from './runView';
+
+export type Table = [number[], ...(number | null)[][]];
+
+/** Merge tables on x (ascending, unique); each table's series keep their order. */
+export function joinTables(tables: readonly Table[]): Table {
+  const xs = [...new Set(tables.flatMap((t) => t[0]))].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const out: Table = [xs];
+  for (const [txs, ...tys] of tables) {
+    for (const ys of tys) {
+      const col = new Array<number | null>(xs.length).fill(null);
+      txs.forEach((x, i) => {
+        col[at.get(x) as number] = ys[i] ?? null;
+      });
+      out.push(col);
+    }
+  }
+  return out;
+}
+
+/** Selected step columns: `[steps, ...values]`. */
+export function stepTable(run: RunView, names: readonly StepColumn[]): Table {
+  const [xs, ...ys] = run.steps.columns() as Columns;
+  return [xs, ...names.map((n) => ys[stepColumn(n)] as (number | null)[])];
+}
+
+const metric = (values: Record<string, number> | undefined, name: string): number | null => {
+  const v = values?.[name];
+  return v === undefined || !Number.isFinite(v) ? null : v;
+};
+
+/** Per-epoch `[epochs, train, validation]` of one metric. */
+export function epochTable(run: RunView, name: string): Table {
+  return [run.epochs.map((e) => e.epoch), run.epochs.map((e) => metric(e.train, name)), run.epochs.map((e) => metric(e.validation, name))];
+}
+
+/** `[steps, step loss, epoch train loss, epoch validation loss]`, the epoch values at the step their epoch ended. */
+export function lossTable(run: RunView): Table {
+  const epochs: Table = [run.epochs.map((e) => e.step), run.epochs.map((e) => metric(e.train, 'loss')), run.epochs.map((e) => metric(e.validation, 'loss'))];
+  return joinTables([stepTable(run, ['loss']), epochs]);
+}
+
+/** One series per run: `pick` gives a run's `[xs, ys]`. */
+export function overlayTable(runs: readonly RunView[], pick: (run: RunView) => [number[], (number | null)[]]): Table {
+  return joinTables(runs.map((r) => pick(r)));
+}
+
+/** Whether any series of the table has a value. */
+export const hasValues = (table: Table): boolean => table.slice(1).some((col) => col.some((v) => v !== null));
+
+/** Metric names as people read them, with the unit their values carry. */
+export function metricLabel(name: string): { label: string; unit?: string; scale: number } {
+  const known: Record<string, { label: string; unit?: string; scale: number }> = {
+    loss: { label: 'Loss', scale: 1 },
+    accuracy: { label: 'Accuracy', unit: '%', scale: 100 },
+    precision: { label: 'Precision', scale: 1 },
+    recall: { label: 'Recall', scale: 1 },
+    f1: { label: 'F1', scale: 1 },
+    auc: { label: 'ROC AUC', scale: 1 },
+    mae: { label: 'Mean absolute error', scale: 1 },
+    rmse: { label: 'Root mean squared error', scale: 1 },
+    mse: { label: 'Mean squared error', scale: 1 },
+  };
+  const topK = /^top(\d+)$/.exec(name);
+  if (topK) return { label: `Top-${topK[1]} accuracy`, unit: '%', scale: 100 };
+  return known[name] ?? { label: name.charAt(0).toUpperCase() + name.slice(1), scale: 1 };
+}
+
+/** Scale a table's series (accuracy 0..1 → %). */
+export const scaleTable = (table: Table, factor: number): Table =>
+  factor === 1 ? table : [table[0], ...table.slice(1).map((col) => col.map((v) => (v === null ? null : v * factor)))];

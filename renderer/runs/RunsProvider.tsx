@@ -1,0 +1,50 @@
+/**
+ * @file Connects the editor to the project's runs: builds the run client and actions from the
+ * studio, follows the `runEvents` stream for as long as a project is open (so a run keeps drawing
+ * while the canvas is shown), and reloads the history when another project opens.
+ */
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import '../dashboards/dashboards.css';
+import { useStudio } from '../app/studioContext';
+import { useStudioStore } from '../state/studioStore';
+import { createRunActions, type RunActions } from './runActions';
+import { runsClientOf, type RunsClient } from './runsClient';
+import { useRunsStore } from './runsStore';
+
+export interface RunsContextValue {
+  client: RunsClient;
+  actions: RunActions;
+}
+
+const RunsContext = createContext<RunsContextValue | null>(null);
+
+/** The run client and actions, or null when this studio cannot train. */
+export function useRuns(): RunsContextValue | null {
+  return useContext(RunsContext);
+}
+
+export function RunsProvider({ children }: { children: ReactNode }) {
+  const { studio, commands } = useStudio();
+  const value = useMemo<RunsContextValue | null>(() => {
+    const client = runsClientOf(studio);
+    return client ? { client, actions: createRunActions(client, commands) } : null;
+  }, [studio, commands]);
+  const path = useStudioStore((s) => s.document?.path ?? null);
+
+  useEffect(() => {
+    if (!value) return;
+    return value.client.onRunEvents((batch) => {
+      const { projectPath, ingest } = useRunsStore.getState();
+      // Runs of another project (another window) are not this history's.
+      if (projectPath && (batch.path === undefined || batch.path === projectPath)) ingest(batch.runId, batch.events);
+    });
+  }, [value]);
+
+  useEffect(() => {
+    if (useRunsStore.getState().projectPath === path) return;
+    useRunsStore.getState().reset(path);
+    if (value && path) void value.actions.loadHistory(path);
+  }, [value, path]);
+
+  return <RunsContext.Provider value={value}>{children}</RunsContext.Provider>;
+}

@@ -1,0 +1,99 @@
+/**
+ * @file The run messages the dashboards need, as one narrow interface over the studio client:
+ * start, pause, resume, stop, list, read a run's log, and the live `runEvents` stream. A studio
+ * whose contract does not carry them yet gives `null`, and the Train view says so instead of failing.
+ */
+import type { StudioApi, Unsubscribe } from '../../core/contract/studio';
+import type { RunEvent } from '../../core/train/events';
+
+export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
+
+export interface StartRunRequest {
+  path: string;
+  backend?: BackendChoice;
+  epochs?: number;
+  /** The run to continue from its last checkpoint (true: the newest stopped one). */
+  resume?: string | boolean;
+}
+
+/** One run of a project as the services list it. Fields past `runId` are optional: the dashboards fall back to the run's own events. */
+export interface RunListing {
+  runId: string;
+  status?: string;
+  startedAt?: string;
+  recipe?: string;
+  backend?: string;
+  epochs?: number;
+  seed?: number;
+  kfold?: number;
+  resumes?: number;
+  step?: number;
+  metrics?: Record<string, number>;
+  hasCheckpoint?: boolean;
+  /** More training settings the run used (batch size, optimizer, ...), when listed. */
+  settings?: Record<string, unknown>;
+  /** Which version of the project it trained (a hash or revision), when listed. */
+  projectVersion?: string;
+}
+
+export interface RunEventBatch {
+  runId: string;
+  /** The project folder the run trains, when the services say. */
+  path?: string;
+  events: RunEvent[];
+}
+
+export interface RunsClient {
+  startRun(request: StartRunRequest): Promise<{ runId: string }>;
+  pauseRun(request: { runId: string }): Promise<unknown>;
+  resumeRun(request: { runId: string }): Promise<unknown>;
+  stopRun(request: { runId: string }): Promise<unknown>;
+  listRuns(request: { path: string }): Promise<RunListing[]>;
+  readRunEvents(request: { path: string; runId: string }): Promise<RunEvent[]>;
+  onRunEvents(listener: (batch: RunEventBatch) => void): Unsubscribe;
+}
+
+const REQUIRED = ['startRun', 'pauseRun', 'resumeRun', 'stopRun', 'listRuns', 'readRunEvents', 'onRunEvents'] as const;
+
+/** The studio's run functions, or null when this studio does not offer them. */
+export function runsClientOf(studio: StudioApi): RunsClient | null {
+  const api = studio as unknown as Record<string, unknown>;
+  if (!REQUIRED.every((name) => typeof api[name] === 'function')) return null;
+  const call = (name: (typeof REQUIRED)[number], request: unknown): Promise<unknown> => (api[name] as (r: unknown) => Promise<unknown>)(request);
+  return {
+    startRun: async (request) => runIdOf(await call('startRun', request)),
+    pauseRun: (request) => call('pauseRun', request),
+    resumeRun: (request) => call('resumeRun', request),
+    stopRun: (request) => call('stopRun', request),
+    listRuns: async (request) => listingsOf(await call('listRuns', request)),
+    readRunEvents: async (request) => eventsOf(await call('readRunEvents', request)),
+    onRunEvents: (listener) => (api.onRunEvents as (l: (batch: unknown) => void) => Unsubscribe)((batch) => {
+      const parsed = batchOf(batch);
+      if (parsed) listener(parsed);
+    }),
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function runIdOf(reply: unknown): { runId: string } {
+  if (typeof reply === 'string') return { runId: reply };
+  if (isRecord(reply) && typeof reply.runId === 'string') return { runId: reply.runId };
+  if (isRecord(reply) && isRecord(reply.run) && typeof reply.run.runId === 'string') return { runId: reply.run.runId };
+  throw new Error('The studio started a run but did not say its id.');
+}
+
+function listingsOf(reply: unknown): RunListing[] {
+  const list = Array.isArray(reply) ? reply : isRecord(reply) && Array.isArray(reply.runs) ? reply.runs : [];
+  return list.filter((r): r is RunListing => isRecord(r) && typeof r.runId === 'string');
+}
+
+function eventsOf(reply: unknown): RunEvent[] {
+  const list = Array.isArray(reply) ? reply : isRecord(reply) && Array.isArray(reply.events) ? reply.events : [];
+  return list.filter((e): e is RunEvent => isRecord(e) && typeof e.type === 'string');
+}
+
+function batchOf(batch: unknown): RunEventBatch | null {
+  if (!isRecord(batch) || typeof batch.runId !== 'string') return null;
+  return { runId: batch.runId, ...(typeof batch.path === 'string' ? { path: batch.path } : {}), events: eventsOf(batch.events) };
+}
