@@ -5,7 +5,7 @@
  */
 import type { Plan, Storage } from '../compile/plan';
 
-export type BackendKind = 'cpu';
+export type BackendKind = 'cpu' | 'webgpu';
 
 /** Float storage precision: f32 (default, fast) or f64 (the CPU reference oracle). */
 export type DtypeMode = 'f32' | 'f64';

@@ -12,6 +12,8 @@
 import { createRequire } from 'node:module';
 
 export interface NodeGpu {
+  /** Dawn's instance: it must outlive the device (a collected instance takes the device down) */
+  gpu: GPU;
   device: GPUDevice;
   adapter: GPUAdapter;
   /** e.g. "mesa llvmpipe (OpenGL ES 3.2 Mesa 22.3.6)" */
@@ -42,6 +44,8 @@ export function describeAdapter(adapter: GPUAdapter): { description: string; sof
 type DawnModule = { create(options: string[]): GPU; globals: object };
 
 let dawn: DawnModule | null = null;
+/** Instances with a live device: Dawn tears its devices down when the instance is collected. */
+const instances = new Set<GPU>();
 
 function loadDawn(): DawnModule {
   if (dawn === null) {
@@ -81,11 +85,12 @@ export async function createNodeGpu(options: { allowSoftware?: boolean } = {}): 
   const { create } = loadDawn();
   const tried: string[] = [];
   const attempts: { dawnBackend: NodeGpu['dawnBackend']; flags: string[]; featureLevel: NodeGpu['featureLevel'] }[] = [
-    ...(process.env.BRRR_DAWN_GLES_ONLY ? [] : [{ dawnBackend: 'default' as const, flags: [], featureLevel: 'core' as const }]),
+    { dawnBackend: 'default', flags: [], featureLevel: 'core' },
     { dawnBackend: 'opengles', flags: ['backend=opengles'], featureLevel: 'compatibility' },
   ];
   for (const a of attempts) {
-    const adapter = await open(create(a.flags), a.featureLevel);
+    const gpu = create(a.flags);
+    const adapter = await open(gpu, a.featureLevel);
     if (adapter === null) {
       tried.push(`${a.dawnBackend}: no adapter`);
       continue;
@@ -96,9 +101,11 @@ export async function createNodeGpu(options: { allowSoftware?: boolean } = {}): 
       continue;
     }
     const requiredLimits: Record<string, number> = {};
-    if (!process.env.BRRR_NO_LIMITS) for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
+    for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
     const device = await adapter.requestDevice({ requiredLimits });
-    return { device, adapter, description, software, dawnBackend: a.dawnBackend, featureLevel: a.featureLevel };
+    instances.add(gpu);
+    void device.lost.then(() => instances.delete(gpu));
+    return { gpu, device, adapter, description, software, dawnBackend: a.dawnBackend, featureLevel: a.featureLevel };
   }
   throw new NoGpuError(`no ${allowSoftware ? '' : 'hardware '}WebGPU adapter (${tried.join('; ')})`);
 }
