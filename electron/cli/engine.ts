@@ -14,7 +14,9 @@
  * clear line (it becomes `brrr: ...` on stderr, or `{"type":"error",...}` with `--json`);
  * return the exit code (0 on success).
  */
+import { fileURLToPath } from 'node:url';
 import { notAvailableYet } from './errors';
+import { runInspect } from './inspect';
 import { runTraining } from './train';
 import type { CliIo } from './io';
 import type { LoadedProject } from './projectArg';
@@ -62,6 +64,8 @@ export interface InspectDataRequest {
 
 export interface BenchRequest {
   json: boolean;
+  /** a short run (fewer sizes, rounds and steps) */
+  quick?: boolean;
 }
 
 /** `brrr train`: train the project's network with its recipe and save runs and checkpoints. */
@@ -80,11 +84,19 @@ export async function predictWithProject(_request: PredictRequest, _io: CliIo): 
 }
 
 /** `brrr data inspect`: describe a dataset file or folder (format, samples, fields, shapes). */
-export async function inspectData(_request: InspectDataRequest, _io: CliIo): Promise<number> {
-  throw notAvailableYet('data inspect');
+export async function inspectData(request: InspectDataRequest, io: CliIo): Promise<number> {
+  return runInspect(request, io);
 }
 
 /** `brrr bench`: run the benchmark suite, printing ours, the peer's and the ratio per case. */
-export async function runBenchmarks(_request: BenchRequest, _io: CliIo): Promise<number> {
-  throw notAvailableYet('bench');
+export async function runBenchmarks(request: BenchRequest, io: CliIo): Promise<number> {
+  const { runBench } = await import('../../bench/run');
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  await runBench({
+    quick: request.quick === true,
+    root,
+    log: (line) => (request.json ? undefined : io.out(line)),
+    ...(request.json ? { json: (event: Record<string, unknown>) => io.json(event) } : {}),
+  });
+  return 0;
 }
