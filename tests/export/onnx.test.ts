@@ -38,7 +38,7 @@ async function compareWithOrt(network: Network, seed: number): Promise<void> {
     inputs[field] = data;
     feeds[field] = new ort.Tensor(dtype === 'i32' ? 'int32' : 'float32', data, shape);
   }
-  expect(session.inputNames.sort()).toEqual(Object.keys(feeds).sort());
+  expect([...session.inputNames].sort()).toEqual(Object.keys(feeds).sort());
   const got = await session.run(feeds);
   const expected = await engineForward(network, weights, BATCH, inputs);
   for (const [name, values] of Object.entries(expected)) {

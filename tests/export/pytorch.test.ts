@@ -1,0 +1,149 @@
+/**
+ * @file PyTorch export against the engine, when `/usr/bin/python3` has torch (CI installs
+ * python3-torch; elsewhere the suite prints why it is skipped). Every exported layer case and
+ * template: model.py loads the exported weights and its eval forward matches the engine's float64
+ * forward within 1e-4 (one Python process for all cases). The training script runs 3 steps on
+ * the CPU, in one process and under `torchrun --nproc_per_node=2` (gloo), and the weights it
+ * writes import back into the project.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { inferenceNetwork } from '../../core/export/inference';
+import { encodeNpy } from '../../core/export/npy';
+import { exportPytorch } from '../../core/export/pytorch';
+import { encodeWeights, importWeights } from '../../core/export/weights';
+import { layers, type LayerType } from '../../core/layers';
+import type { Network, Project } from '../../core/project';
+import { findTemplate, templateInfos } from '../../core/templates';
+import { layerCases } from '../layers/cases';
+import { engineForward, expectClose, layerNetwork, randomInput, randomWeights, rng } from './support';
+
+const PYTHON = '/usr/bin/python3';
+const TORCHRUN = '/usr/bin/torchrun';
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
+if (!hasTorch) console.log(`tests/export/pytorch.test.ts: skipped, ${PYTHON} cannot import torch and numpy (CI installs python3-torch).`);
+
+const BATCH = 3;
+const LOSSES: readonly LayerType[] = ['MSELoss', 'MAELoss', 'HuberLoss', 'CrossEntropyLoss', 'BCEWithLogitsLoss'];
+const root = mkdtempSync(join(tmpdir(), 'brrr-torch-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const projectOf = (network: Network, base: Project): Project => ({ ...base, networks: [network], training: { ...base.training, networks: { model: network.id } } });
+const base = findTemplate('mnist-mlp')!.build('Digits');
+
+interface Case {
+  label: string;
+  network: Network;
+  seed: number;
+}
+
+const cases: Case[] = [
+  ...layers
+    .filter((l) => !LOSSES.includes(l.type))
+    .flatMap((l) => layerCases[l.type].map((c, i) => ({ label: `${l.type}${c.name ? ` (${c.name})` : i ? ` #${i + 1}` : ''}`, network: layerNetwork(l.type, c), seed: 20 + i + l.type.length }))),
+  ...templateInfos()
+    .filter((t) => t.available)
+    .flatMap((t) => findTemplate(t.name)!.build(t.name).networks.map((network) => ({ label: `template ${t.name}`, network, seed: 5 }))),
+];
+
+/** Writes each case's folder (model.py, weights, inputs), runs them all in one Python process, returns outputs by case. */
+function runAllInTorch(): { expected: Promise<Record<string, Float64Array>>[]; got: Record<string, Record<string, number[]>>[] } {
+  const expected: Promise<Record<string, Float64Array>>[] = [];
+  cases.forEach((c, k) => {
+    const dir = join(root, `case${k}`);
+    mkdirSync(dir, { recursive: true });
+    const weights = randomWeights(c.network, c.seed);
+    const exported = exportPytorch(projectOf(c.network, base), 'test');
+    writeFileSync(join(dir, 'model.py'), exported.files['model.py']);
+    writeFileSync(join(dir, 'weights.safetensors'), encodeWeights(weights, { project: 'test', network: c.network.id, engineVersion: 'test' }));
+    const r = rng(c.seed + 1);
+    const inputs: Record<string, Float32Array | Int32Array> = {};
+    const vocabulary = Math.min(...c.network.nodes.filter((n) => n.type === 'Embedding').map((n) => Number(n.params.vocabulary)), 1000);
+    for (const node of inferenceNetwork(c.network).nodes.filter((n) => n.type === 'Input')) {
+      const shape = [BATCH, ...(node.params.shape as number[])];
+      const i32 = node.params.dtype === 'i32';
+      const data = randomInput(shape, i32 ? 'i32' : 'f32', i32 ? { int: vocabulary } : 'normal', r);
+      inputs[String(node.params.field)] = data;
+      writeFileSync(join(dir, `input_${exported.plan.inputs.findIndex((f) => f.name === node.params.field)}.npy`), encodeNpy({ shape, data }));
+    }
+    writeFileSync(join(dir, 'class.txt'), exported.plan.className);
+    expected.push(engineForward(c.network, weights, BATCH, inputs));
+  });
+  const driver = `
+import importlib.util, json, os, sys
+import numpy as np, torch
+torch.manual_seed(0)
+results = []
+for k in range(${cases.length}):
+    d = os.path.join(${JSON.stringify(root)}, f"case{k}")
+    spec = importlib.util.spec_from_file_location(f"model{k}", os.path.join(d, "model.py"))
+    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+    model = getattr(m, open(os.path.join(d, "class.txt")).read())()
+    m.load_brrr_weights(model, os.path.join(d, "weights.safetensors"))
+    model.eval()
+    args = []
+    for i in range(len(m.INPUTS)):
+        a = torch.from_numpy(np.load(os.path.join(d, f"input_{i}.npy")))
+        args.append(a.long() if list(m.INPUTS.values())[i]["dtype"] == "int64" else a.float())
+    with torch.no_grad():
+        out = model(*args)
+    out = out if isinstance(out, dict) else {m.OUTPUTS[0]: out}
+    results.append({k2: v.double().flatten().tolist() for k2, v in out.items()})
+print(json.dumps(results))
+`;
+  const stdout = execFileSync(PYTHON, ['-c', driver], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: root });
+  return { expected, got: JSON.parse(stdout) as Record<string, Record<string, number[]>>[] };
+}
+
+describe.skipIf(!hasTorch)('PyTorch module with the exported weights matches the engine (float64, eval) within 1e-4', () => {
+  let run: ReturnType<typeof runAllInTorch> | undefined;
+  const results = (): ReturnType<typeof runAllInTorch> => (run ??= runAllInTorch());
+  test.each(cases.map((c, k) => ({ ...c, k })))('$label', async ({ k }) => {
+    const { expected, got } = results();
+    const want = await expected[k];
+    expect(Object.keys(got[k]).sort()).toEqual(Object.keys(want).sort());
+    for (const [name, values] of Object.entries(want)) expectClose(got[k][name], values, 1e-4, name);
+  }, 120_000);
+});
+
+describe.skipIf(!hasTorch)('train.py', () => {
+  const dir = join(root, 'train');
+  const project = base;
+  const network = project.networks[0];
+  const setup = (): void => {
+    if (existsSync(join(dir, 'train.py'))) return;
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    const exported = exportPytorch(project, 'test');
+    for (const [name, text] of Object.entries(exported.files)) writeFileSync(join(dir, name), text);
+    const r = rng(9);
+    const n = 64;
+    writeFileSync(join(dir, 'data', 'train_image.npy'), encodeNpy({ shape: [n, 1, 28, 28], data: Float32Array.from({ length: n * 784 }, () => r()) }));
+    writeFileSync(join(dir, 'data', 'train_label.npy'), encodeNpy({ shape: [n], data: Int32Array.from({ length: n }, () => Math.floor(r() * 10)) }));
+    writeFileSync(join(dir, 'weights.safetensors'), encodeWeights(randomWeights(network, 1), { project: 'Digits', network: network.id, engineVersion: 'test' }));
+  };
+
+  test('runs 3 steps in one process on the CPU and writes weights that import back', () => {
+    setup();
+    const out = execFileSync(PYTHON, ['train.py', '--max-steps', '3', '--cpu', '--batch-size', '16', '--weights', 'weights.safetensors', '--out', 'single'], { cwd: dir, encoding: 'utf8' });
+    expect(out).toMatch(/done: 3 steps/);
+    const back = importWeights(network, readFileSync(join(dir, 'single', 'weights.safetensors')), 'weights.safetensors');
+    expect(Object.keys(back.weights).length).toBe(4);
+    expect(back.metadata['brrr.step']).toBe('3');
+  }, 120_000);
+
+  test.skipIf(!existsSync(TORCHRUN))('runs 3 steps under torchrun --nproc_per_node=2 (gloo on the CPU)', () => {
+    setup();
+    // --redirects/--tee 1: torchrun 1.13 on Python >= 3.11 cannot parse their default "0" (README says so too)
+    const result = spawnSync(TORCHRUN, ['--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_port=29517', 'train.py', '--max-steps', '3', '--cpu', '--batch-size', '8', '--out', 'ddp'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/done: 3 steps/);
+    expect(readFileSync(join(dir, 'ddp', 'weights.safetensors')).length).toBeGreaterThan(100_000);
+  }, 180_000);
+});
