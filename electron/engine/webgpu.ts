@@ -51,7 +51,8 @@ function loadDawn(): DawnModule {
   if (dawn === null) {
     // Mesa reads EGL_PLATFORM when Dawn first initialises EGL
     process.env.EGL_PLATFORM ??= 'surfaceless';
-    const require = createRequire(import.meta.url);
+    // works from an ESM bundle (import.meta.url) and a CommonJS one (__filename)
+    const require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
     try {
       dawn = require('webgpu') as DawnModule;
     } catch (e) {

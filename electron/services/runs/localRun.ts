@@ -5,7 +5,8 @@
  * or pick up a stopped run from its last checkpoint, pick the recipe (supervised, k-fold,
  * adversarial) and stream its events, also appended to `<project>/runs/<runId>/events.jsonl`.
  */
-import { createBackend } from '../../../core/backends';
+import { createBackend, type Backend } from '../../../core/backends';
+import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
 import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
 import type { Checkpoint } from '../../../core/train/checkpoint';
@@ -44,14 +45,33 @@ export interface LocalRun {
   events: AsyncGenerator<RunEvent>;
 }
 
-export function chooseBackend(choice: BackendChoice): BackendReport {
+/**
+ * The backend of a run and why: `cpu` always works; `webgpu` uses any WebGPU adapter (a software
+ * one included) or fails with the reason; `auto` takes WebGPU only on real hardware, else the CPU.
+ */
+export async function chooseBackend(choice: BackendChoice): Promise<{ report: BackendReport; backend: Backend }> {
+  const cpu = (reason: string) => ({ report: { kind: 'cpu' as const, detail: 'float32', reason }, backend: createBackend('cpu') });
+  const gpu = (g: NodeGpu, reason: string) => ({
+    report: { kind: 'webgpu' as const, detail: `${g.description}${g.software ? ', software' : ''}`, reason },
+    backend: createBackend('webgpu', { device: g.device }),
+  });
   switch (choice) {
     case 'cpu':
-      return { kind: 'cpu', detail: 'float32', reason: 'chosen with --backend cpu' };
+      return cpu('chosen with --backend cpu');
     case 'auto':
-      return { kind: 'cpu', detail: 'float32', reason: 'auto: this build has no WebGPU backend yet, so the CPU runs the plan' };
+      try {
+        const g = await createNodeGpu({ allowSoftware: false });
+        return gpu(g, `auto: a hardware WebGPU adapter is available (${g.description})`);
+      } catch (e) {
+        return cpu(`auto: ${e instanceof Error ? e.message : String(e)}, so the CPU runs the plan`);
+      }
     case 'webgpu':
-      throw new TrainingSetupError('The WebGPU backend is not in this build yet; use --backend cpu or auto.');
+      try {
+        const g = await createNodeGpu({ allowSoftware: true });
+        return gpu(g, g.software ? 'chosen with --backend webgpu (this adapter is a software rasteriser: expect it to be slower than the CPU)' : 'chosen with --backend webgpu');
+      } catch (e) {
+        throw new TrainingSetupError(`--backend webgpu: ${e instanceof Error ? e.message : String(e)}. Use --backend cpu or auto.`);
+      }
     default:
       return choice satisfies never;
   }
@@ -94,7 +114,8 @@ async function findResumable(projectDir: string, resume: true | string): Promise
 }
 
 export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun> {
-  const backend = chooseBackend(request.backend);
+  const chosen = await chooseBackend(request.backend);
+  const backend = chosen.report;
   const resumed = request.resume ? await findResumable(request.projectDir, request.resume) : undefined;
   // a resumed run trains the project as it was when the run started (its stored copy)
   const project = resumed?.project ?? request.project;
@@ -121,7 +142,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
     runId,
     project,
     data,
-    backend: createBackend('cpu'),
+    backend: chosen.backend,
     backendReport: backend,
     epochs: resumed ? undefined : request.epochs,
     seed: resumed ? resumed.checkpoint.position.seed : request.seed,
