@@ -30,7 +30,7 @@ function CompareChartsView({ runs, version, labelOf }: CompareChartsProps) {
           <span className="panel__hint">{runs.length} runs overlaid</span>
         </header>
         <div className="panel__body">
-          <UPlotChart testId="compare-loss" xLabel="Step" yLabel="Loss" series={series(false)} data={() => overlayTable(runs, (r) => stepTable(r, ['loss']) as [number[], (number | null)[]])} version={version} height={220} />
+          <UPlotChart testId="compare-step-loss" xLabel="Step" yLabel="Loss" series={series(false)} data={() => overlayTable(runs, (r) => stepTable(r, ['loss']) as [number[], (number | null)[]])} version={version} height={220} />
         </div>
       </section>
       {names.map((name) => {

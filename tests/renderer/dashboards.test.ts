@@ -1,0 +1,220 @@
+/** @file Dashboard data layer: every RunEvent type folds and calls for its panels, ring buffers, the redraw throttle, chart columns, settings diff. */
+import { describe, expect, it } from 'vitest';
+import { runEvent, type RunEvent, type RunEventType } from '../../core/train/events';
+import { applyRunEvents, eventTable } from '../../renderer/dashboards/eventTable';
+import { PANEL_IDS } from '../../renderer/dashboards/panelIds';
+import { createRedrawThrottle, type Timers } from '../../renderer/dashboards/redrawThrottle';
+import { RingSeries } from '../../renderer/dashboards/ringBuffer';
+import { createRunView, keyMetrics } from '../../renderer/dashboards/runView';
+import { epochTable, joinTables, lossTable, overlayTable, stepTable } from '../../renderer/dashboards/seriesData';
+import { runSettings, settingsDiff } from '../../renderer/runs/settingsDiff';
+import { sampleEvents } from './dashboardsSamples';
+
+describe('event → panel table', () => {
+  it('has an entry for every event type, and each one folds into the run', () => {
+    const types = Object.keys(sampleEvents) as RunEventType[];
+    expect(Object.keys(eventTable).sort()).toEqual([...types].sort());
+    for (const type of types) {
+      const run = createRunView('r1');
+      applyRunEvents(run, [sampleEvents[type]]);
+      expect(run.version, type).toBe(1);
+      // Each event changes something a view reads.
+      const touched = {
+        start: run.start !== undefined && run.status === 'running',
+        step: run.steps.length === 1 && run.lastStep !== undefined,
+        epoch: run.epochs.length === 1,
+        evaluation: run.evaluations.length === 1,
+        checkpoint: run.checkpoints.length === 1,
+        warning: run.warnings.length === 1,
+        done: run.status === 'failed' && run.done?.message === 'NaN at step 20',
+        resumed: run.resumes.length === 1 && run.status === 'running',
+        histograms: run.histograms !== undefined,
+        confusion: run.confusion !== undefined,
+        predictions: run.classification !== undefined,
+        samples: run.samples.length === 1,
+        kfold: run.kfold.length === 1,
+      } satisfies Record<RunEventType, boolean>;
+      expect(touched[type], type).toBe(true);
+      for (const panel of run.panels) expect(PANEL_IDS).toContain(panel);
+    }
+  });
+
+  it('calls for the panels the events carry data for', () => {
+    const panelsOf = (...events: RunEvent[]) => {
+      const run = createRunView('r');
+      applyRunEvents(run, events);
+      return [...run.panels].sort();
+    };
+    expect(panelsOf(runEvent('step', { step: 1, epoch: 1, loss: 1, learningRate: 0.1, samplesPerSecond: 10 }))).toEqual(['learningRate', 'loss', 'throughput']);
+    expect(panelsOf(sampleEvents.step)).toContain('gradientNorm');
+    expect(panelsOf(runEvent('step', { step: 1, epoch: 1, loss: 1, learningRate: 0.1, samplesPerSecond: 10, generatorLoss: 1, discriminatorLoss: 0.5 }))).toContain('ganLosses');
+    expect(panelsOf(runEvent('epoch', { epoch: 1, step: 5, seconds: 1, train: { loss: 1 } }))).toEqual(['loss']);
+    expect(panelsOf(sampleEvents.epoch)).toEqual(['loss', 'metrics']);
+    expect(panelsOf(runEvent('predictions', { split: 'validation', epoch: 1, kind: 'regression', items: [{ predicted: 1, actual: 2 }] }))).toEqual(['regression']);
+    expect(panelsOf(sampleEvents.warning)).toEqual(['diagnosis']);
+    expect(panelsOf(sampleEvents.checkpoint, sampleEvents.done)).toEqual([]);
+  });
+
+  it('counts events of a type this build does not know instead of throwing', () => {
+    const run = createRunView('r');
+    const stranger = { type: 'telemetry', v: 2 } as unknown as RunEvent;
+    expect(applyRunEvents(run, [stranger, sampleEvents.step])).toEqual({ unknown: 1 });
+    expect(run.steps.length).toBe(1);
+  });
+
+  it('does not pin a warning twice when a log is replayed, and a newer epoch report replaces the old', () => {
+    const run = createRunView('r');
+    applyRunEvents(run, [sampleEvents.warning, sampleEvents.epoch]);
+    applyRunEvents(run, [sampleEvents.warning, { ...sampleEvents.epoch, train: { loss: 0.9 } }]);
+    expect(run.warnings).toHaveLength(1);
+    expect(run.epochs).toHaveLength(1);
+    expect(run.epochs[0]?.train.loss).toBe(0.9);
+    expect(keyMetrics(run)).toEqual({ 'val loss': 1.2, 'val accuracy': 0.55 });
+  });
+});
+
+describe('RingSeries', () => {
+  it('keeps the newest rows oldest first, with gaps as null', () => {
+    const ring = new RingSeries(3, 2);
+    ring.push(1, [10, undefined]);
+    ring.push(2, [20, 2]);
+    expect(ring.columns()).toEqual([
+      [1, 2],
+      [10, 20],
+      [null, 2],
+    ]);
+    ring.push(3, [30, Number.NaN]);
+    ring.push(4, [40, 4]);
+    ring.push(5, [50, 5]);
+    expect(ring.length).toBe(3);
+    expect(ring.total).toBe(5);
+    expect(ring.columns()).toEqual([
+      [3, 4, 5],
+      [30, 40, 50],
+      [null, 4, 5],
+    ]);
+    expect(ring.last(0)).toBe(50);
+    expect(ring.lastX()).toBe(5);
+    expect(ring.hasValues(1)).toBe(true);
+  });
+
+  it('never grows past its capacity', () => {
+    const ring = new RingSeries(100, 1);
+    for (let i = 0; i < 10_000; i++) ring.push(i, [i * 2]);
+    const [xs, ys] = ring.columns();
+    expect(xs).toHaveLength(100);
+    expect(xs[0]).toBe(9900);
+    expect(ys?.[99]).toBe(19998);
+    expect(() => new RingSeries(0, 1)).toThrow(/capacity/);
+  });
+});
+
+function fakeTimers() {
+  let now = 0;
+  const queue: { at: number; callback: () => void; id: number }[] = [];
+  let nextId = 1;
+  const timers: Timers = {
+    now: () => now,
+    setTimeout: (callback, ms) => {
+      const id = nextId++;
+      queue.push({ at: now + ms, callback, id });
+      return id;
+    },
+    clearTimeout: (id) => {
+      const at = queue.findIndex((t) => t.id === id);
+      if (at >= 0) queue.splice(at, 1);
+    },
+  };
+  const advance = (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      queue.sort((a, b) => a.at - b.at);
+      const next = queue[0];
+      if (!next || next.at > until) break;
+      queue.shift();
+      now = next.at;
+      next.callback();
+    }
+    now = until;
+  };
+  return { timers, advance };
+}
+
+describe('redraw throttle', () => {
+  it('draws at most once per interval and never loses the last request', () => {
+    const { timers, advance } = fakeTimers();
+    let draws = 0;
+    const throttle = createRedrawThrottle(() => draws++, 100, timers);
+    // 1000 batches over one second, one per millisecond.
+    for (let t = 0; t < 1000; t++) {
+      throttle.request();
+      advance(1);
+    }
+    advance(200);
+    expect(draws).toBeGreaterThanOrEqual(10);
+    expect(draws).toBeLessThanOrEqual(11);
+    // A lone request after quiet draws at once.
+    advance(500);
+    throttle.request();
+    expect(draws).toBeLessThanOrEqual(12);
+    const before = draws;
+    throttle.request();
+    throttle.cancel();
+    advance(500);
+    expect(draws).toBe(before);
+  });
+});
+
+describe('chart columns', () => {
+  it('joins tables on x with nulls where a series has no value', () => {
+    expect(
+      joinTables([
+        [
+          [1, 3],
+          [10, 30],
+        ],
+        [[2, 3], [0.2, 0.3], [5, null]],
+      ]),
+    ).toEqual([
+      [1, 2, 3],
+      [10, null, 30],
+      [null, 0.2, 0.3],
+      [null, 5, null],
+    ]);
+  });
+
+  it('places epoch losses at the step their epoch ended, and overlays runs', () => {
+    const a = createRunView('a');
+    const b = createRunView('b');
+    const step = (s: number, loss: number) => runEvent('step', { step: s, epoch: 1, loss, learningRate: 0.1, samplesPerSecond: 1 });
+    applyRunEvents(a, [step(1, 3), step(2, 2), runEvent('epoch', { epoch: 1, step: 2, seconds: 1, train: { loss: 2.5 }, validation: { loss: 2.7 } })]);
+    applyRunEvents(b, [step(1, 4), step(3, 1)]);
+    expect(lossTable(a)).toEqual([
+      [1, 2],
+      [3, 2],
+      [null, 2.5],
+      [null, 2.7],
+    ]);
+    expect(epochTable(a, 'loss')).toEqual([[1], [2.5], [2.7]]);
+    expect(overlayTable([a, b], (r) => stepTable(r, ['loss']) as [number[], (number | null)[]])).toEqual([
+      [1, 2, 3],
+      [3, 2, null],
+      [4, null, 1],
+    ]);
+  });
+});
+
+describe('settings diff', () => {
+  it('lists only the settings that differ between runs', () => {
+    const a = createRunView('a');
+    const b = createRunView('b');
+    applyRunEvents(a, [sampleEvents.start]);
+    applyRunEvents(b, [{ ...sampleEvents.start, runId: 'b', seed: 7 }]);
+    const diff = settingsDiff([runSettings(a, { runId: 'a', epochs: 2 }), runSettings(b, { runId: 'b', epochs: 5, settings: { optimizer: { learningRate: 0.01 } } })]);
+    expect(diff).toEqual([
+      { key: 'epochs', values: ['2', '5'] },
+      { key: 'optimizer.learningRate', values: ['–', '0.01'] },
+      { key: 'seed', values: ['1', '7'] },
+    ]);
+  });
+});
