@@ -170,9 +170,10 @@ export async function importImageFolder(dir: string, options: ImageOptions, cach
   return { dataset: new ChunkedDataset(source, options.cacheChunks ?? 16), source, classes: listing.classes, counts, skipped, ignored: listing.ignored, shape: [channels, height, width] };
 }
 
-export function describeSkippedImages(skipped: readonly { file: string }[]): string | undefined {
+export function describeSkippedImages(skipped: readonly { file: string; message: string }[]): string | undefined {
   if (skipped.length === 0) return undefined;
-  return `${skipped.length} image${skipped.length === 1 ? '' : 's'} skipped as unreadable: ${firstFew(skipped.map((s) => s.file), 3)}.`;
+  const reasons = skipped.slice(0, 3).map((s) => s.message).join(' ');
+  return `${skipped.length} image${skipped.length === 1 ? '' : 's'} skipped (${firstFew(skipped.map((s) => s.file), 3)}): ${reasons}`;
 }
 
 export const isDirectory = async (path: string): Promise<boolean> => (await stat(path)).isDirectory();

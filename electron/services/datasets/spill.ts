@@ -68,12 +68,17 @@ export class SpillWriter {
 const PREFETCH_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const fd = fs.openSync(workerData.file, 'r');
 const control = new Int32Array(workerData.control);
 const bytes = new Uint8Array(workerData.data);
+let fd;
 parentPort.on('message', ({ slot, k, offset, length }) => {
-  fs.readSync(fd, bytes, slot * length, length, offset);
-  Atomics.store(control, slot, k + 1);
+  try {
+    fd ??= fs.openSync(workerData.file, 'r');
+    fs.readSync(fd, bytes, slot * length, length, offset);
+    Atomics.store(control, slot, k + 1);
+  } catch {
+    Atomics.store(control, slot, 0); // the reader falls back to its own read, which reports the error
+  }
   Atomics.notify(control, slot);
 });
 `;
@@ -119,6 +124,8 @@ export class SpillChunkSource implements ChunkSource {
       this.slots = new Uint8Array(data);
       this.worker = new Worker(PREFETCH_WORKER, { eval: true, workerData: { file, control, data } });
       this.worker.unref();
+      // A worker that dies only loses prefetching: reads continue on this thread.
+      this.worker.on('error', () => (this.worker = undefined));
     }
   }
 

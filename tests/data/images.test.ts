@@ -1,0 +1,151 @@
+/** @file Image folders: exact NCHW values from PNGs, resize and channels, bad images, streaming equals in-memory, seeded train-only augmentation. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allocateField, AugmentedDataset, ChunkedDataset, InMemoryDataset, permutation, type Dataset } from '../../core/data';
+import { importImageFolder } from '../../electron/services/datasets/images';
+import { loadDataset } from '../../electron/services/datasets/load';
+import { ctx, datasetError, readAll, scratch } from './helpers';
+
+const dir = scratch('images');
+
+async function png(path: string, width: number, height: number, channels: 1 | 3, pixel: (x: number, y: number, c: number) => number): Promise<void> {
+  const raw = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) raw[(y * width + x) * channels + c] = pixel(x, y, c);
+  mkdirSync(join(path, '..'), { recursive: true });
+  const image = sharp(raw, { raw: { width, height, channels } });
+  await (channels === 1 ? image.toColourspace('b-w') : image).png().toFile(path);
+}
+
+/** libvips' b-w value of pure red (255, 0, 0) after a JPEG round trip (perceptual lightness, not Rec. 601 luma), measured once and pinned. */
+const JPEG_RED_LUMA = 127;
+const grayValue = (k: number) => (x: number, y: number) => (k * 37 + y * 3 + x * 11) % 256;
+
+beforeAll(async () => {
+  // gray/: 2 classes x 3 images of 3x2 (w x h), 1 channel, pixel values known.
+  for (let k = 0; k < 6; k++) await png(join(dir, 'gray', k < 3 ? 'cat' : 'dog', `${k}.png`), 3, 2, 1, grayValue(k));
+  await png(join(dir, 'rgb', 'a', '0.png'), 2, 2, 3, (x, y, c) => 10 * c + 2 * y + x);
+  await png(join(dir, 'rgb', 'b', '0.png'), 2, 2, 3, (x, y, c) => 100 + 10 * c + 2 * y + x);
+  await png(join(dir, 'mixed', 'a', 'small.png'), 4, 4, 3, () => 200);
+  await png(join(dir, 'mixed', 'b', 'large.png'), 8, 6, 3, () => 50);
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 255, g: 0, b: 0 } } }).jpeg().toFile(join(dir, 'mixed', 'b', 'photo.jpg'));
+  // broken/: one good image per class, a truncated PNG and a text file named .png.
+  await png(join(dir, 'broken', 'a', 'ok.png'), 2, 2, 1, () => 1);
+  await png(join(dir, 'broken', 'b', 'ok.png'), 2, 2, 1, () => 2);
+  const whole = await sharp(Buffer.alloc(16 * 16, 7), { raw: { width: 16, height: 16, channels: 1 } }).png().toBuffer();
+  writeFileSync(join(dir, 'broken', 'a', 'truncated.png'), whole.subarray(0, 40));
+  writeFileSync(join(dir, 'broken', 'b', 'notes.png'), 'this is not an image\n');
+  mkdirSync(join(dir, 'empty', 'a'), { recursive: true });
+  mkdirSync(join(dir, 'empty', 'b'), { recursive: true });
+  await png(join(dir, 'oneclass', 'only', '0.png'), 2, 2, 1, () => 0);
+});
+
+describe('image folders', () => {
+  it('decodes grayscale PNGs to exact [1, H, W] values with class labels', async () => {
+    const loaded = await loadDataset({ source: 'gray', kind: 'images', options: { testFraction: 0 } }, ctx(dir));
+    expect(loaded.description.fields).toEqual([{ name: 'image', shape: [1, 2, 3], dtype: 'f32' }, { name: 'label', shape: [], dtype: 'i32' }]);
+    expect(loaded.description.classes).toEqual([{ name: 'cat', count: 3 }, { name: 'dog', count: 3 }]);
+    const expected: number[] = [];
+    for (let k = 0; k < 6; k++) for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) expected.push(Math.fround(grayValue(k)(x, y) / 255));
+    expect(readAll(loaded.train, 'image')).toEqual(expected);
+    expect(readAll(loaded.train, 'label')).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+
+  it('lays RGB out as NCHW planes', async () => {
+    const loaded = await loadDataset({ source: 'rgb', kind: 'images', options: { testFraction: 0 } }, ctx(dir));
+    expect(loaded.train.fields.image.shape).toEqual([3, 2, 2]);
+    const first = readAll(loaded.train, 'image', [0]).map((v) => Math.round(v * 255));
+    expect(first).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+  });
+
+  it('refuses images of different sizes without a size, naming both; resizes them (PNG and JPEG) with one', async () => {
+    const error = await datasetError(() => loadDataset({ source: 'mixed', kind: 'images', options: {} }, ctx(dir)));
+    expect(error.code).toBe('E_DATA_IMAGE_SIZE');
+    expect(error.message).toMatch(/small\.png is 4x4, .*large\.png is 8x6\); set the option size: \[height, width\]/);
+    const gray = await loadDataset({ source: 'mixed', kind: 'images', options: { size: [5, 5], channels: 1, testFraction: 0 } }, ctx(dir));
+    expect(gray.train.fields.image.shape).toEqual([1, 5, 5]);
+    const values = readAll(gray.train, 'image');
+    // a/small.png is flat 200, b/large.png flat 50, b/photo.jpg pure red.
+    expect(values.slice(0, 25).every((v) => Math.round(v * 255) === 200)).toBe(true);
+    expect(values.slice(25, 50).every((v) => Math.round(v * 255) === 50)).toBe(true);
+    expect(values.slice(50).map((v) => Math.round(v * 255))).toEqual(new Array(25).fill(JPEG_RED_LUMA));
+  });
+
+  it('skips a truncated image and a text file named .png, saying how many and which', async () => {
+    const loaded = await loadDataset({ source: 'broken', kind: 'images', options: { testFraction: 0 } }, ctx(dir));
+    expect(loaded.train.size).toBe(2);
+    expect(loaded.description.problems).toHaveLength(1);
+    const [problem] = loaded.description.problems;
+    expect(problem).toMatch(/^2 images skipped \(.*truncated\.png, .*notes\.png\): /);
+    expect(problem).toMatch(/truncated\.png cannot be read \(.*\); the file is damaged: remove or replace it\./);
+    expect(problem).toMatch(/notes\.png is named like an image but is a text file; remove it or replace it with a PNG or JPEG\./);
+  });
+
+  it('refuses an empty folder and a single class', async () => {
+    expect((await datasetError(() => loadDataset({ source: 'empty', kind: 'images', options: {} }, ctx(dir)))).code).toBe('E_DATA_EMPTY');
+    expect((await datasetError(() => loadDataset({ source: 'nothing-here', kind: 'images', options: {} }, ctx(dir)))).code).toBe('E_DATA_NOT_FOUND');
+    const single = await datasetError(() => loadDataset({ source: 'oneclass', kind: 'images', options: {} }, ctx(dir)));
+    expect(single.code).toBe('E_DATA_SINGLE_CLASS');
+  });
+});
+
+/** Every batch of an epoch in `seed` order, concatenated. */
+function epoch(dataset: Dataset, field: string, batch: number, seed: number): number[] {
+  const order = permutation(dataset.size, seed);
+  const out: number[] = [];
+  const buffer = allocateField(dataset.fields[field], batch);
+  for (let start = 0; start < order.length; start += batch) {
+    const rows = order.subarray(start, start + batch);
+    dataset.gather(field, rows, buffer);
+    out.push(...buffer.subarray(0, rows.length * (buffer.length / batch)));
+  }
+  return out;
+}
+
+describe('streaming from disk', () => {
+  it('gives the same batches as in memory with the same seed, holding at most cacheChunks chunks', async () => {
+    // 6 images in chunks of 2 with room for 2 chunks: the set never fits the cache.
+    const imported = await importImageFolder(join(dir, 'gray'), { chunkRows: 2, cacheChunks: 2 }, join(dir, 'cache'));
+    const streamed: ChunkedDataset = imported.dataset;
+    const memory = new InMemoryDataset('memory', 6, {
+      image: { spec: streamed.fields.image, data: Float32Array.from(readAll(streamed, 'image')) },
+      label: { spec: streamed.fields.label, data: Int32Array.from(readAll(streamed, 'label')) },
+    });
+    for (const seed of [1, 2, 3]) {
+      expect(epoch(streamed, 'image', 4, seed)).toEqual(epoch(memory, 'image', 4, seed));
+      expect(epoch(streamed, 'label', 4, seed)).toEqual(epoch(memory, 'label', 4, seed));
+    }
+    expect(streamed.stats.held).toBeLessThanOrEqual(2);
+    expect(streamed.stats.misses).toBeGreaterThan(3);
+    expect(imported.source.counts.prefetched + imported.source.counts.direct).toBe(streamed.stats.misses);
+    imported.source.close();
+  });
+});
+
+describe('augmentation', () => {
+  it('changes training rows only, the same way for the same seed', async () => {
+    const loaded = await importImageFolder(join(dir, 'gray'), {}, join(dir, 'cache'));
+    const trainRows = [0, 1, 2, 3];
+    const make = () => new AugmentedDataset(loaded.dataset, { flip: true }, 5, trainRows);
+    const a = make(), b = make();
+    const original = readAll(loaded.dataset, 'image');
+    let flipped = 0;
+    for (let call = 0; call < 8; call++) {
+      const x = readAll(a, 'image');
+      expect(x).toEqual(readAll(b, 'image'));
+      expect(x.slice(4 * 6)).toEqual(original.slice(4 * 6)); // rows 4, 5: validation, untouched
+      for (let r = 0; r < 4; r++) {
+        const row = x.slice(r * 6, r * 6 + 6);
+        const orig = original.slice(r * 6, r * 6 + 6);
+        const mirror = [orig[2], orig[1], orig[0], orig[5], orig[4], orig[3]];
+        expect([orig, mirror]).toContainEqual(row);
+        if (row.join() !== orig.join()) flipped++;
+      }
+    }
+    loaded.source.close();
+    expect(flipped).toBeGreaterThan(5);
+    expect(flipped).toBeLessThan(27);
+    expect(readAll(new AugmentedDataset(loaded.dataset, { flip: true }, 6, trainRows), 'image')).not.toEqual(readAll(make(), 'image'));
+  });
+});
