@@ -4,7 +4,7 @@
  * Axes carry labels and units, the legend names the series, the tooltip reads values under the cursor.
  */
 import { memo, useEffect, useMemo, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { axis, tooltipPlugin } from './chartTheme';
 
@@ -30,6 +30,11 @@ export interface UPlotChartProps {
   height?: number;
   testId?: string;
 }
+
+type UPlotClass = typeof uPlot;
+let loading: Promise<UPlotClass> | null = null;
+/** uPlot is loaded on first use: it is only needed once a dashboard shows (and it reads matchMedia when loaded). */
+const loadUPlot = (): Promise<UPlotClass> => (loading ??= import('uplot').then((m) => m.default));
 
 function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, height = 200, testId }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -66,13 +71,19 @@ function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, h
       ],
       plugins: [tooltipPlugin(xUnit ? `${xLabel} (${xUnit})` : xLabel, series.map((s) => s.unit ?? yUnit))],
     };
-    const chart = new uPlot(options, latest.current, el);
-    plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
-    resize.observe(el);
+    let chart: uPlot | null = null;
+    let gone = false;
+    const resize = new ResizeObserver(() => chart?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    void loadUPlot().then((UPlot) => {
+      if (gone) return;
+      chart = new UPlot(options, latest.current, el);
+      plot.current = chart;
+      resize.observe(el);
+    });
     return () => {
+      gone = true;
       resize.disconnect();
-      chart.destroy();
+      chart?.destroy();
       plot.current = null;
     };
     // The layout string stands for every option above.

@@ -113,7 +113,7 @@ async function openTinyProject(studio: StudioApi) {
 }
 
 describe('Dashboard', () => {
-  it('shows one panel per kind of data the run reported, and pins the diagnosis in plain words', () => {
+  it('shows one panel per kind of data the run reported, and pins the diagnosis in plain words', async () => {
     const run = createRunView('r1');
     applyRunEvents(run, Object.values(sampleEvents));
     render(<Dashboard run={run} version={run.version} />);
@@ -130,8 +130,8 @@ describe('Dashboard', () => {
     expect(banner.textContent).toContain('at step 30');
     // Confusion matrix: rows true, columns predicted.
     expect(within(screen.getByTestId('confusion')).getByTitle('true 1, predicted 0: 2 (33.3% of 1)')).toBeTruthy();
-    // Every chart has axes labels in its options (x then y).
-    expect(plots.created).toBeGreaterThanOrEqual(5);
+    // Loss, accuracy, learning rate, throughput, gradient norm.
+    await waitFor(() => expect(plots.created).toBe(5));
   });
 
   it('draws GAN losses and the predicted-against-true scatter when a run reports them', () => {
@@ -221,6 +221,7 @@ describe('Train view against an in-memory studio', () => {
     expect(useRunsStore.getState().compare).toEqual(['run-20261124-100000-aaaa', 'run-20261124-110000-bbbb']);
     fireEvent.click(screen.getByTestId('tab-compare'));
     await screen.findByTestId('compare');
+    await waitFor(() => expect([...plots.live].some((p) => p.series.length === 3 && p.series[0]?.label === 'Step')).toBe(true));
     const overlay = [...plots.live].find((p) => p.series.length === 3 && p.series[0]?.label === 'Step');
     expect(overlay, 'a step-loss chart with one series per run').toBeTruthy();
     expect(Number(screen.getByTestId('compare-step-loss').dataset.points)).toBe(16);
