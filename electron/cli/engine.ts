@@ -17,6 +17,7 @@
 import { fileURLToPath } from 'node:url';
 import { notAvailableYet } from './errors';
 import { runInspect } from './inspect';
+import { runExport, runPredict } from './exportModel';
 import { runTraining } from './train';
 import type { CliIo } from './io';
 import type { LoadedProject } from './projectArg';
@@ -47,6 +48,12 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Absolute path of the file (safetensors, onnx) or folder (pytorch) to write. */
   out: string;
+  /** A run id; default: the newest run with a checkpoint. */
+  run?: string;
+  /** Default: best when the run has one, else last. */
+  checkpoint?: 'last' | 'best';
+  /** Absolute path of a weights file to export instead of a run's. */
+  weights?: string;
 }
 
 export interface PredictRequest {
@@ -54,6 +61,8 @@ export interface PredictRequest {
   /** Absolute path of an existing input file (an image, a CSV row set, a .npy array). */
   input: string;
   json: boolean;
+  run?: string;
+  checkpoint?: 'last' | 'best';
 }
 
 export interface InspectDataRequest {
@@ -74,13 +83,13 @@ export async function trainProject(request: TrainRequest, io: CliIo): Promise<nu
 }
 
 /** `brrr export`: write the trained weights or model in `format` to `out`. */
-export async function exportProject(_request: ExportRequest, _io: CliIo): Promise<number> {
-  throw notAvailableYet('export');
+export async function exportProject(request: ExportRequest, io: CliIo): Promise<number> {
+  return runExport(request, io);
 }
 
 /** `brrr predict`: run the trained model on one input and print what it predicts. */
-export async function predictWithProject(_request: PredictRequest, _io: CliIo): Promise<number> {
-  throw notAvailableYet('predict');
+export async function predictWithProject(request: PredictRequest, io: CliIo): Promise<number> {
+  return runPredict(request, io);
 }
 
 /** `brrr data inspect`: describe a dataset file or folder (format, samples, fields, shapes). */

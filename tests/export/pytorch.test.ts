@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { inferenceNetwork } from '../../core/export/inference';
-import { encodeNpy } from '../../core/export/npy';
+import { encodeNpy } from '../../core/data';
 import { exportPytorch } from '../../core/export/pytorch';
 import { encodeWeights, importWeights } from '../../core/export/weights';
 import { layers, type LayerType } from '../../core/layers';
@@ -50,7 +50,7 @@ const cases: Case[] = [
 ];
 
 /** Writes each case's folder (model.py, weights, inputs), runs them all in one Python process, returns outputs by case. */
-function runAllInTorch(): { expected: Promise<Record<string, Float64Array>>[]; got: Record<string, Record<string, number[]>>[] } {
+function runAllInTorch(): { expected: Promise<Record<string, Float64Array>>[]; got: Record<string, number[]>[] } {
   const expected: Promise<Record<string, Float64Array>>[] = [];
   cases.forEach((c, k) => {
     const dir = join(root, `case${k}`);
@@ -67,7 +67,7 @@ function runAllInTorch(): { expected: Promise<Record<string, Float64Array>>[]; g
       const i32 = node.params.dtype === 'i32';
       const data = randomInput(shape, i32 ? 'i32' : 'f32', i32 ? { int: vocabulary } : 'normal', r);
       inputs[String(node.params.field)] = data;
-      writeFileSync(join(dir, `input_${exported.plan.inputs.findIndex((f) => f.name === node.params.field)}.npy`), encodeNpy({ shape, data }));
+      writeFileSync(join(dir, `input_${exported.plan.inputs.findIndex((f) => f.name === node.params.field)}.npy`), encodeNpy(data, shape));
     }
     writeFileSync(join(dir, 'class.txt'), exported.plan.className);
     expected.push(engineForward(c.network, weights, BATCH, inputs));
@@ -95,7 +95,7 @@ for k in range(${cases.length}):
 print(json.dumps(results))
 `;
   const stdout = execFileSync(PYTHON, ['-c', driver], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: root });
-  return { expected, got: JSON.parse(stdout) as Record<string, Record<string, number[]>>[] };
+  return { expected, got: JSON.parse(stdout) as Record<string, number[]>[] };
 }
 
 describe.skipIf(!hasTorch)('PyTorch module with the exported weights matches the engine (float64, eval) within 1e-4', () => {
@@ -120,8 +120,8 @@ describe.skipIf(!hasTorch)('train.py', () => {
     for (const [name, text] of Object.entries(exported.files)) writeFileSync(join(dir, name), text);
     const r = rng(9);
     const n = 64;
-    writeFileSync(join(dir, 'data', 'train_image.npy'), encodeNpy({ shape: [n, 1, 28, 28], data: Float32Array.from({ length: n * 784 }, () => r()) }));
-    writeFileSync(join(dir, 'data', 'train_label.npy'), encodeNpy({ shape: [n], data: Int32Array.from({ length: n }, () => Math.floor(r() * 10)) }));
+    writeFileSync(join(dir, 'data', 'train_image.npy'), encodeNpy(Float32Array.from({ length: n * 784 }, () => r()), [n, 1, 28, 28]));
+    writeFileSync(join(dir, 'data', 'train_label.npy'), encodeNpy(Int32Array.from({ length: n }, () => Math.floor(r() * 10)), [n]));
     writeFileSync(join(dir, 'weights.safetensors'), encodeWeights(randomWeights(network, 1), { project: 'Digits', network: network.id, engineVersion: 'test' }));
   };
 
