@@ -112,3 +112,22 @@ export function f32Bits(v: number): number {
   const f = new Float32Array([v]);
   return new Int32Array(f.buffer)[0];
 }
+
+/**
+ * sin and cos to a few f32 ulps for moderate |x| (WGSL's builtins only promise 2⁻¹¹ absolute,
+ * and SwiftShader's miss the CPU by 2·10⁻⁴): x = q·π/2 + r by Cody–Waite (π/2 split into the f32
+ * nearest 1.5707963705062866 minus 4.371139·10⁻⁸), |r| ≤ π/4, Taylor to r⁹ (sin, error < 2·10⁻⁹)
+ * and r⁸ (cos, < 3·10⁻⁸), then the quadrant q mod 4 picks (±sin r, ±cos r).
+ */
+export const SINCOS = `fn sincos_(x: f32) -> vec2<f32> {
+  let q = round(x * 0.6366197723675814);
+  let r = (x - q * 1.5707963705062866) + q * 4.371139e-8;
+  let r2 = r * r;
+  let s = r * (1.0 + r2 * (-0.16666666666666666 + r2 * (0.008333333333333333 + r2 * (-0.0001984126984126984 + r2 * 2.7557319223985893e-6))));
+  let c = 1.0 + r2 * (-0.5 + r2 * (0.041666666666666664 + r2 * (-0.001388888888888889 + r2 * 2.48015873015873e-5)));
+  let k = i32(q) & 3;
+  if (k == 0) { return vec2<f32>(s, c); }
+  if (k == 1) { return vec2<f32>(c, -s); }
+  if (k == 2) { return vec2<f32>(-s, -c); }
+  return vec2<f32>(-c, s);
+}`;

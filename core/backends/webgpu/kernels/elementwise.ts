@@ -8,11 +8,12 @@
  *  - tanh and sigmoid are evaluated from e^{-|x|} so they never overflow (WGSL tanh may for |x| > 44);
  *  - erf: Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5·10⁻⁷), and below |x| = 0.25, where that
  *    fit's relative error grows, the Maclaurin series to x⁷ (truncation < 3·10⁻⁸);
+ *  - sin/cos by our own range reduction (./program.ts SINCOS), not the loosely specified builtins;
  *  - max/min propagate NaN and sign(±0) = 0, like the CPU kernels;
  *  - pow(a, b) for a < 0 is defined for integral b (sign from b's parity), NaN otherwise.
  */
 import { type BinaryPrim, type ComparePrim, type Dtype, Prim, type UnaryPrim } from '../../../ir/prims';
-import { type GpuProgram, type StepIo, declareIo, declareMeta, entry, groupsFor, loadF32, sizeOfShape, strides } from '../program';
+import { type GpuProgram, SINCOS, type StepIo, declareIo, declareMeta, entry, groupsFor, loadF32, sizeOfShape, strides } from '../program';
 
 const unaryExpr: { [P in UnaryPrim]: (x: string) => string } = {
   [Prim.Neg]: (x) => `-${x}`,
@@ -25,8 +26,8 @@ const unaryExpr: { [P in UnaryPrim]: (x: string) => string } = {
   [Prim.Tanh]: (x) => `tanh_(${x})`,
   [Prim.Sigmoid]: (x) => `sigmoid_(${x})`,
   [Prim.Erf]: (x) => `erf_(${x})`,
-  [Prim.Sin]: (x) => `sin(${x})`,
-  [Prim.Cos]: (x) => `cos(${x})`,
+  [Prim.Sin]: (x) => `sincos_(${x}).x`,
+  [Prim.Cos]: (x) => `sincos_(${x}).y`,
 };
 
 const binaryExpr: { [P in BinaryPrim | ComparePrim]: (a: string, b: string) => string } = {
@@ -111,7 +112,7 @@ ${index}
   out[gid] = ${store('v')};`;
   return {
     name,
-    source: `${declareMeta(meta.length)}\n${decls}\n${HELPERS}\n${entry(body)}`,
+    source: `${declareMeta(meta.length)}\n${decls}\n${HELPERS}\n${SINCOS}\n${entry(body)}`,
     buffers,
     meta,
     workgroups: groupsFor(total),

@@ -6,7 +6,7 @@
  * WGSL has no 64-bit product, so mulhi is assembled from 16-bit limbs exactly as on the CPU.
  * Metadata: [n, seed bits, stream bits]; the counter is the i32 scalar input.
  */
-import { type GpuProgram, type StepIo, declareIo, declareMeta, entry, groupsFor, loadF32 } from '../program';
+import { type GpuProgram, SINCOS, type StepIo, declareIo, declareMeta, entry, groupsFor, loadF32 } from '../program';
 
 const PHILOX = `fn mulhi(a: u32, b: u32) -> u32 {
   let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
@@ -37,7 +37,8 @@ export function randomProgram(io: StepIo, dist: 'uniform' | 'normal', n: number,
     ? `fn sampleNormal(w1: u32, w2: u32, sine: bool) -> f32 {
   let r = sqrt(-2.0 * log(1.0 - uniformOf(w1)));
   let theta = 6.283185307179586 * uniformOf(w2);
-  return select(r * cos(theta), r * sin(theta), sine);
+  let sc = sincos_(theta);
+  return select(r * sc.y, r * sc.x, sine);
 }`
     : '';
   const body = `  if (gid >= m(0)) { return; }
@@ -45,5 +46,5 @@ export function randomProgram(io: StepIo, dist: 'uniform' | 'normal', n: number,
   let b = philox(vec4<u32>(u32(gid / 4), counter, 0u, 0u), vec2<u32>(bitcast<u32>(m(1)), bitcast<u32>(m(2))));
   let lane = gid % 4;
   out[gid] = ${value};`;
-  return { name: `random ${dist}`, source: `${declareMeta(meta.length)}\n${decls}\n${PHILOX}\n${normal}\n${entry(body)}`, buffers, meta, workgroups: groupsFor(n) };
+  return { name: `random ${dist}`, source: `${declareMeta(meta.length)}\n${decls}\n${PHILOX}\n${dist === 'normal' ? SINCOS : ''}\n${normal}\n${entry(body)}`, buffers, meta, workgroups: groupsFor(n) };
 }

@@ -1,0 +1,69 @@
+/**
+ * @file The same conformance cases (every primitive, every layer) on WebGPU in headless Chromium
+ * (SwiftShader, `--enable-unsafe-webgpu --disable-gpu`), from the same backend code bundled for
+ * the page by esbuild; outputs are compared in Node with the float64 CPU like the Dawn tests.
+ * No adapter in the page fails the test with the reason; it never skips.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { layerConformance, oracle, primConformance, SEED, type ConformanceCase } from './conformance';
+import { expectClose } from './support';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--enable-unsafe-webgpu', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let server: Server;
+let browser: Browser;
+let origin = '';
+
+beforeAll(async () => {
+  const bundle = await build({ entryPoints: [new URL('./page/entry.ts', import.meta.url).pathname], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const script = bundle.outputFiles[0].text;
+  server = createServer((req, res) => {
+    if (req.url === '/entry.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/entry.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+test('every primitive and layer on WebGPU in Chromium ~ f64 CPU', async () => {
+  const cases: ConformanceCase[] = [...primConformance(), ...layerConformance()];
+  const page = await browser.newPage();
+  await page.goto(origin);
+  await page.waitForFunction(() => 'brrrConformance' in globalThis);
+  const result = await page.evaluate(
+    (cs) => (globalThis as unknown as { brrrConformance(c: unknown): Promise<{ adapter: { architecture: string; fallback: boolean }; outputs: Record<string, number[]>[]; errors: string[] }> }).brrrConformance(cs),
+    cases.map((c) => ({ plan: c.plan, inputs: c.inputs, variables: c.variables, seed: SEED })),
+  );
+  expect(result.adapter.architecture.length).toBeGreaterThan(0);
+  const failures: string[] = [];
+  for (const [i, c] of cases.entries()) {
+    if (result.errors[i] !== '') {
+      failures.push(`${c.label}: ${result.errors[i]}`);
+      continue;
+    }
+    const want = await oracle(c);
+    for (const name of Object.keys(want)) {
+      try {
+        expectClose(`${c.label} output '${name}'`, Float64Array.from(result.outputs[i][name] ?? []), want[name], c.tolerance[name]);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+  }
+  expect(failures, `${failures.length} of ${cases.length} cases differ on ${result.adapter.architecture}`).toEqual([]);
+  expect(cases.length).toBeGreaterThan(150);
+});
