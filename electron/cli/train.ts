@@ -1,19 +1,20 @@
 /**
- * @file `brrr train` behind its argument checks: start a local run, show progress (or emit JSON
- * events, steps throttled as the dashboards get them), stop cleanly on Ctrl+C, and turn setup
- * problems into one clear line.
+ * @file `brrr train` behind its argument checks: start a local run in-process through the same
+ * code path as the studio's engine host (`startLocalRun`: recipes, checkpoints, run folder),
+ * optionally k-fold or resumed from the latest checkpoint; show progress (or emit JSON events,
+ * steps throttled as the dashboards get them), stop cleanly on Ctrl+C (a checkpoint is written,
+ * `--resume` continues), and turn setup problems into one clear line.
  */
 import { throttleSteps } from '../../core/train/throttle';
 import { TrainingSetupError } from '../../core/train/supervised';
 import { startLocalRun } from '../services/runs/localRun';
 import type { TrainRequest } from './engine';
-import { CliError } from './errors';
+import { CliError, UsageError } from './errors';
 import type { CliIo } from './io';
 import { TrainProgress } from './trainProgress';
 
 export async function runTraining(request: TrainRequest, io: CliIo): Promise<number> {
-  if (request.kfold !== undefined) throw new CliError('k-fold cross-validation (--kfold) is not in this build yet; it arrives with the run manager.', { code: 'E_UNAVAILABLE' });
-  if (request.resume) throw new CliError('--resume is not in this build yet: checkpoints arrive with the run manager.', { code: 'E_UNAVAILABLE' });
+  if (request.resume && request.kfold !== undefined) throw new UsageError('--resume and --kfold cannot be combined: a k-fold run is not resumed, start it again.');
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -26,6 +27,8 @@ export async function runTraining(request: TrainRequest, io: CliIo): Promise<num
       epochs: request.epochs,
       seed: request.seed,
       signal: controller.signal,
+      ...(request.kfold !== undefined ? { kfold: request.kfold } : {}),
+      ...(request.resume ? { resume: true } : {}),
     });
     const tty = !request.json && process.stdout.isTTY === true;
     const progress = new TrainProgress(io.out, tty ? (line) => process.stdout.write(`\r\x1b[2K${line}`) : undefined);
@@ -36,7 +39,7 @@ export async function runTraining(request: TrainRequest, io: CliIo): Promise<num
       else progress.show(event);
       if (event.type === 'done') status = event.status;
     }
-    if (!request.json) io.out(`Run log: ${run.dir}`);
+    if (!request.json) io.out(`Run log: ${run.dir}${status === 'stopped' ? ' (continue with --resume)' : ''}`);
     return status === 'completed' ? 0 : status === 'stopped' ? 130 : 1;
   } catch (e) {
     if (e instanceof TrainingSetupError) throw new CliError(e.message, { code: 'E_TRAIN_SETUP', diagnostics: e.diagnostics });

@@ -9,7 +9,7 @@ const BAR = 24;
 
 export function formatMetrics(values: MetricValues): string {
   return Object.entries(values)
-    .map(([name, v]) => `${name} ${name.includes('accuracy') || name === 'f1' || name === 'auc' || /^top\d/.test(name) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`)
+    .map(([name, v]) => `${name} ${/accuracy|(^|_)(f1|auc|top\d+)$/.test(name) && !name.endsWith('_std') ? `${(v * 100).toFixed(2)}%` : Number.isInteger(v) ? String(v) : v.toFixed(4)}`)
     .join('  ');
 }
 

@@ -45,7 +45,6 @@ interface ActiveRun {
   runId: string;
   projectDir: string;
   worker: Worker;
-  done: boolean;
   ended: Promise<RunEvent & { type: 'done' }>;
 }
 
@@ -56,7 +55,7 @@ export interface RunManager {
   stop(runId: string): void;
   /** Ends the worker at once, as a crash would (tests; a last resort for a run that does not stop). */
   kill(runId: string): Promise<void>;
-  /** The run's final `done` event (also for a crashed worker). */
+  /** The run's final `done` event (also for a crashed worker), once its worker has ended. */
   finished(runId: string): Promise<RunEvent & { type: 'done' }>;
   active(): string[];
   /** Stops every run and waits for the workers to end (app quit). */
@@ -107,11 +106,12 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       };
       const worker = new Worker(options.hostEntry, { workerData: start });
       let finish!: (done: RunEvent & { type: 'done' }) => void;
-      const active: ActiveRun = { runId, projectDir: request.projectDir, worker, done: false, ended: new Promise((resolve) => (finish = resolve)) };
+      const active: ActiveRun = { runId, projectDir: request.projectDir, worker, ended: new Promise((resolve) => (finish = resolve)) };
       runs.set(runId, active);
       endings.set(runId, active.ended);
       const deliver = (events: RunEvent[]) => options.onEvents?.(runId, request.projectDir, events);
       let failure: string | undefined;
+      let reported: (RunEvent & { type: 'done' }) | undefined;
 
       worker.on('message', (message: unknown) => {
         if (!isHostMessage(message)) return;
@@ -121,15 +121,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         }
         deliver(message.events);
         const done = message.events.find((e): e is RunEvent & { type: 'done' } => e.type === 'done');
-        if (done) {
-          active.done = true;
-          finish(done);
-        }
+        if (done) reported = done;
       });
       worker.on('error', (e) => (failure ??= `the engine host crashed: ${e.message}`));
       worker.on('exit', (code) => {
         runs.delete(runId);
-        if (active.done) return;
+        // `finished` resolves once the worker is gone, so the run can be resumed at once
+        if (reported) return finish(reported);
         void (async () => {
           const dir = runDir(request.projectDir, runId);
           const checkpoint = await readCheckpoint(dir).catch(() => undefined);
