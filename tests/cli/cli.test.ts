@@ -186,10 +186,11 @@ describe('project validation (train, export, predict)', () => {
   it('checks the other engine commands the same way', async () => {
     await run(['new', 'neuron', 'ok2']);
     writeFileSync(join(scratch, 'input.csv'), '1,2\n');
+    writeFileSync(join(scratch, 'input3.csv'), '1,2,3\n');
     const cases: Array<[string[], RegExp]> = [
-      [['export', 'ok2', '--format', 'onnx', '--out', 'model.onnx'], /'export' is not available in this build yet/],
+      [['export', 'ok2', '--format', 'onnx', '--out', 'model.onnx', '--run', 'nope'], /Run "nope" is not in /],
       [['export', 'ok2', '--format', 'onnx', '--out', 'no/such/folder/model.onnx'], /the folder .* does not exist/],
-      [['predict', 'ok2', '--input', 'input.csv'], /'predict' is not available in this build yet/],
+      [['predict', 'ok2', '--input', 'input3.csv'], /input3\.csv, line 1: 3 values, the model reads 2 per example/],
       [['predict', 'ok2', '--input', 'missing.csv'], /missing\.csv: no such file or folder/],
       [['data', 'inspect', 'input.csv'], /'data inspect' is not available in this build yet/],
       [['data', 'inspect', 'missing'], /no such file or folder/],
