@@ -39,6 +39,10 @@ function start(): void {
     version: app.getVersion(),
     onRecentProjectsChanged: () => void refreshMenu(),
     log,
+    // training runs push their event batches to every trusted window
+    emit: (event, payload) => {
+      for (const window of BrowserWindow.getAllWindows()) if (trustedWebContentsIds.has(window.webContents.id)) sendEvent(window.webContents, event, payload);
+    },
   });
 
   const sendMenuCommand = (command: MenuCommand): void => {

@@ -30,6 +30,7 @@ export interface ServedStudio {
 
 export async function serveStudio(options: ServeStudioOptions): Promise<ServedStudio> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  let server: Awaited<ReturnType<typeof startWebServer>> | undefined;
   const handlers = createStudioServices({
     host: 'web',
     workspaceDir: options.workspaceDir,
@@ -37,7 +38,9 @@ export async function serveStudio(options: ServeStudioOptions): Promise<ServedSt
     startupProject: options.startupProject,
     version: options.version,
     log,
+    // training runs push their event batches to every connected page
+    emit: (event, payload) => server?.broadcast(event, payload),
   });
-  const server = await startWebServer({ handlers, rendererDir: options.rendererDir, port: options.port ?? 0, log });
+  server = await startWebServer({ handlers, rendererDir: options.rendererDir, port: options.port ?? 0, log });
   return { url: server.url, port: server.port, token: server.token, broadcast: server.broadcast, close: server.close };
 }

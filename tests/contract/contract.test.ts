@@ -125,7 +125,8 @@ const BAD_PAYLOADS: { [K in RequestName]: { payload: unknown; names: string }[] 
   discardRecovery: [
     { payload: { path: 3 }, names: 'path' },
     { payload: { path: '/x', force: true }, names: 'force' },
-  ],  startRun: [
+  ],
+  startRun: [
     { payload: {}, names: 'path' },
     { payload: { path: '/x', backend: 'tpu' }, names: 'backend' },
     { payload: { path: '/x', epochs: 0 }, names: 'epochs' },
