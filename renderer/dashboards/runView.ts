@@ -74,12 +74,20 @@ export function epochMetricNames(run: RunView): string[] {
   return [...names].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
 }
 
-/** The run's headline numbers: the final metrics when done, else the last epoch's validation (or train) metrics. */
+/** The run's headline numbers: its final metrics when done, else the last epoch's validation (or train) metrics; validation ones named `val x`. */
 export function keyMetrics(run: RunView): Record<string, number> {
-  if (run.done && Object.keys(run.done.metrics).length) return run.done.metrics;
+  if (run.done && Object.keys(run.done.metrics).length) return headlineMetrics(run.done.metrics);
   const last = run.epochs.at(-1);
   if (!last) return run.lastStep ? { loss: run.lastStep.loss } : {};
   return last.validation && Object.keys(last.validation).length ? prefixed(last.validation, 'val ') : last.train;
+}
+
+/** Final metrics as runs report them (`val_loss`, `train_loss`, `loss`): the validation ones when there are any. */
+export function headlineMetrics(metrics: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(metrics);
+  const validation = entries.filter(([k]) => k.startsWith('val_'));
+  if (validation.length) return Object.fromEntries(validation.map(([k, v]) => [`val ${k.slice(4)}`, v]));
+  return Object.fromEntries(entries.map(([k, v]) => [k.replace(/^train_/, ''), v]));
 }
 
 function prefixed(values: Record<string, number>, prefix: string): Record<string, number> {

@@ -1,6 +1,6 @@
 /** @file How a run is named in lists and legends: its start time (from the listing, or read from its id) and its headline metrics. */
 import { formatValue } from '../dashboards/chartTheme';
-import { keyMetrics, type RunStatus, type RunView } from '../dashboards/runView';
+import { headlineMetrics, keyMetrics, type RunStatus, type RunView } from '../dashboards/runView';
 import { metricLabel } from '../dashboards/seriesData';
 import type { RunListing } from './runsClient';
 
@@ -25,7 +25,7 @@ export function runDateText(runId: string, listing: RunListing | undefined): str
 
 /** Up to `max` headline metrics as `name value` texts (loss and accuracy first). */
 export function keyMetricTexts(run: RunView | undefined, listing: RunListing | undefined, max = 3): string[] {
-  const metrics = run?.version ? keyMetrics(run) : (listing?.metrics ?? {});
+  const metrics = run?.version ? keyMetrics(run) : headlineMetrics(listing?.metrics ?? {});
   const rank = (k: string) => (/loss/.test(k) ? 0 : /accuracy/.test(k) ? 1 : 2);
   return Object.keys(metrics)
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))

@@ -1,0 +1,76 @@
+/**
+ * @file Shared by the end-to-end suites: start `node bin/brrr.js serve` on a free port and read the
+ * tokened link it prints; launch headless Chromium; check the build and the browser are there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
+export const SCREENSHOTS = process.env.BRRR_SCREENSHOTS === '1';
+
+/** Fail early, with what to do, when Chromium or the build is missing. */
+export function requireBrowserAndBuild(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is required for the end-to-end tests and was not found at ${CHROMIUM}. Install it (apt-get install chromium) or point BRRR_CHROMIUM at a Chromium binary.`);
+  }
+  for (const built of ['dist/cli/brrr.mjs', 'dist/renderer/index.html']) {
+    if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before the end-to-end tests.`);
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface StartedServer {
+  process: ChildProcess;
+  /** The link `brrr serve` printed (with its token). */
+  url: Promise<string>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startServer(workspace: string, configDir: string, extraArgs: string[] = []): StartedServer {
+  const child = spawn(process.execPath, ['bin/brrr.js', 'serve', '--port', '0', '--workspace', workspace, '--config-dir', configDir, ...extraArgs], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`brrr serve printed no URL within 30 s. Output:\n${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = URL_PATTERN.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`brrr serve exited (code ${code}) before printing its URL. Output:\n${output}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return { process: child, url, output: () => output, stop };
+}

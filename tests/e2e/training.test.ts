@@ -1,0 +1,107 @@
+/**
+ * @file End to end, web mode: a real `brrr serve` and a real Chromium train `mnist-cnn` (512
+ * samples) from the Train button, watch the loss chart grow while the run goes, pause (the chart
+ * holds still), resume, stop, and find the run, stopped, in the history after a reload. Set
+ * BRRR_SCREENSHOTS=1 to refresh docs/dashboard.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_FILE_NAME } from '../../core/project';
+import { launchChromium, REPO_ROOT, requireBrowserAndBuild, SCREENSHOTS, startServer, type StartedServer } from './support';
+
+const VIEWPORT = { width: 1440, height: 900 };
+const SAMPLES = 512;
+
+describe('training from the studio, driven by Chromium', () => {
+  let workspace = '';
+  let configDir = '';
+  let projectDir = '';
+  let server: StartedServer | null = null;
+  let browser: Browser | null = null;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    requireBrowserAndBuild();
+    workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-train-'));
+    configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-train-config-'));
+    projectDir = path.join(workspace, 'digits');
+    execFileSync(process.execPath, ['bin/brrr.js', 'new', 'mnist-cnn', projectDir, '--name', 'Digits CNN'], { cwd: REPO_ROOT });
+    // A short run: 512 training samples and more epochs than the test lets it reach.
+    const file = path.join(projectDir, PROJECT_FILE_NAME);
+    const project = JSON.parse(readFileSync(file, 'utf8')) as { training: { epochs: number }; datasets: { options: Record<string, unknown> }[] };
+    for (const dataset of project.datasets) dataset.options.limit = SAMPLES;
+    project.training.epochs = 20;
+    writeFileSync(file, JSON.stringify(project, null, 2));
+    server = startServer(workspace, configDir, ['--project', projectDir]);
+    const url = await server.url;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const points = async (): Promise<number> => Number((await page.getByTestId('chart-loss').getAttribute('data-points')) ?? 0);
+  const status = (): Promise<string | null> => page.getByTestId('run-toolbar').getByTestId('run-status').getAttribute('data-status');
+
+  it('trains mnist-cnn, draws the loss live, pauses, resumes, stops, and keeps the run in the history', async () => {
+    await page.getByTestId('editor').waitFor();
+    expect(await page.getByTestId('project-name').textContent()).toBe('Digits CNN');
+
+    // Train for 10 epochs on the CPU (the epochs override), from the toolbar.
+    await page.getByTestId('run-backend').selectOption('cpu');
+    await page.getByTestId('run-epochs').fill('10');
+    await page.getByTestId('run-train').click();
+    await page.getByTestId('train-view').waitFor();
+    await expect.poll(status, { timeout: 20_000 }).toBe('running');
+    await expect(page.getByTestId('run-backend-report').textContent()).resolves.toContain('CPU');
+
+    // The loss chart grows while the run goes.
+    await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(1);
+    const early = await points();
+    await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(early);
+
+    // Pause: the chart holds still; resume: it grows again.
+    await page.getByTestId('run-pause').click();
+    await expect.poll(status).toBe('paused');
+    await page.waitForTimeout(1_500); // a step already under way may still land
+    const paused = await points();
+    await page.waitForTimeout(2_000);
+    expect(await points()).toBe(paused);
+    await page.getByTestId('run-resume').click();
+    await expect.poll(status).toBe('running');
+    await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(paused);
+
+    if (SCREENSHOTS) {
+      await expect.poll(() => page.getByTestId('panel-metrics').count(), { timeout: 30_000 }).toBe(1);
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: path.join(REPO_ROOT, 'docs/dashboard.png') });
+    }
+
+    // Stop: the run ends as stopped and can be resumed from its checkpoint.
+    await page.getByTestId('run-stop').click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('stopped');
+    const runId = await page.getByTestId('dashboard').getAttribute('data-run');
+    expect(runId).toBeTruthy();
+
+    // The history survives a reload: the run is listed, stopped, with its metrics.
+    await page.reload();
+    await page.getByTestId('editor').waitFor();
+    await page.getByTestId('view-train').click();
+    const row = page.getByTestId(`run-row-${runId}`);
+    await row.waitFor({ timeout: 15_000 });
+    await expect.poll(() => row.getByTestId('run-status').getAttribute('data-status')).toBe('stopped');
+    await expect.poll(() => row.textContent()).toMatch(/loss \d/);
+    expect(pageErrors).toEqual([]);
+  });
+});
