@@ -90,6 +90,42 @@ export const RunSummarySchema = z.object({
   hasCheckpoint: z.boolean(),
 });
 
+/** A dataset reference as the project file holds it (source, kind, options), for the dataset messages. */
+const DatasetRefRequestSchema = z.object({
+  source: z.string().min(1).max(4096),
+  kind: z.enum(['idx', 'images', 'csv', 'timeseries', 'text', 'npy', 'builtin']),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** What importing a dataset gives (core/data/describe.ts). */
+export const DatasetDescriptionSchema = z.object({
+  source: z.string(),
+  kind: z.enum(['idx', 'images', 'csv', 'timeseries', 'text', 'npy', 'builtin']),
+  samples: z.number().int(),
+  testSamples: z.number().int(),
+  fields: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['f32', 'i32']) })),
+  classes: z.array(z.object({ name: z.string(), count: z.number().int() })).optional(),
+  columns: z
+    .array(
+      z.object({
+        name: z.string(),
+        type: z.enum(['number', 'category', 'ignore']),
+        missing: z.number().int(),
+        min: z.number().optional(),
+        max: z.number().optional(),
+        mean: z.number().optional(),
+        std: z.number().optional(),
+        categories: z.array(z.object({ name: z.string(), count: z.number().int() })).optional(),
+      }),
+    )
+    .optional(),
+  notes: z.array(z.string()),
+  problems: z.array(z.string()),
+});
+export type DatasetDescriptionMessage = z.infer<typeof DatasetDescriptionSchema>;
+
+const DatasetRequest = { path: FilePath, dataset: DatasetRefRequestSchema, seed: z.number().int().min(0).optional(), validationSplit: z.number().min(0).max(0.9).optional() };
+
 /** Every request the renderer can make. Add a message here and the type checker names each place that must handle it. */
 export const studioRequests = {
   getAppInfo: { request: Empty, response: AppInfoSchema },
@@ -125,6 +161,13 @@ export const studioRequests = {
   listRuns: { request: z.object({ path: FilePath }).strict(), response: z.array(RunSummarySchema) },
   /** A run's logged events (steps every 10th), for overlaying past runs. */
   readRunEvents: { request: z.object({ path: FilePath, runId: RunId }).strict(), response: z.object({ events: z.array(RunEventSchema) }) },
+  /** Import a dataset of the project at `path` (relative sources resolve there) and describe it: fields, classes, columns, problems. */
+  describeDataset: { request: z.object(DatasetRequest).strict(), response: z.object({ description: DatasetDescriptionSchema }) },
+  /** A page of samples of a dataset's train or test split, field by field (values flattened per field). */
+  previewDataset: {
+    request: z.object({ ...DatasetRequest, split: z.enum(['train', 'test']), start: z.number().int().min(0), count: z.number().int().min(1).max(256) }).strict(),
+    response: z.object({ start: z.number().int(), count: z.number().int(), fields: z.record(z.string(), z.array(z.number())) }),
+  },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type RequestName = keyof typeof studioRequests;
@@ -154,7 +197,7 @@ export type StudioApi = { [K in RequestName]: (request: RequestOf<K>) => Promise
 };
 
 /** Stable error codes a reply can carry. */
-export const ERROR_CODES = ['E_BAD_REQUEST', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_PROJECT_INVALID', 'E_IO', 'E_UNAVAILABLE', 'E_INTERNAL'] as const;
+export const ERROR_CODES = ['E_BAD_REQUEST', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_PROJECT_INVALID', 'E_IO', 'E_UNAVAILABLE', 'E_INTERNAL', 'E_DATASET'] as const;
 export type StudioErrorCode = (typeof ERROR_CODES)[number];
 
 export const ReplyErrorSchema = z.object({

@@ -56,6 +56,9 @@ const api = {
   stopRun: (request) => settle('stopRun', ipcRenderer.invoke('studio:stopRun', request)),
   listRuns: (request) => settle('listRuns', ipcRenderer.invoke('studio:listRuns', request)),
   readRunEvents: (request) => settle('readRunEvents', ipcRenderer.invoke('studio:readRunEvents', request)),
+  describeDataset: (request) => settle('describeDataset', ipcRenderer.invoke('studio:describeDataset', request)),
+  previewDataset: (request) => settle('previewDataset', ipcRenderer.invoke('studio:previewDataset', request)),
+  exportProject: (request) => settle('exportProject', ipcRenderer.invoke('studio:exportProject', request)),
   onMenuCommand(listener) {
     // The IpcRendererEvent (and its `sender`) never reaches the page; only a parsed command does.
     const forward = (_event: IpcRendererEvent, payload: unknown): void => {

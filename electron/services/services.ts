@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { CONTRACT_VERSION, StudioError, type EventName, type EventOf, type StudioHandlers } from '../../core/contract';
 import { templateInfos } from '../../core/templates';
+import { createDatasetService } from './datasets/service';
 import { createProjectStore, type ProjectSummary } from './projectStore';
 import { createRecentProjects } from './recentProjects';
 import { createRecoveryStore } from './recovery';
@@ -107,6 +108,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
       return {};
     },
     ...runs.handlers,
+    ...createDatasetService().handlers,
   };
   return handlers;
 }

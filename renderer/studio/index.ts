@@ -38,6 +38,9 @@ function unconnectedStudio(): StudioApi {
     stopRun: refuse,
     listRuns: refuse,
     readRunEvents: refuse,
+    describeDataset: refuse,
+    previewDataset: refuse,
+    exportProject: refuse,
     onMenuCommand: () => () => {},
   } satisfies StudioApi;
 }

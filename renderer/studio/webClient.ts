@@ -72,6 +72,9 @@ export function createWebClient(options: WebClientOptions): WebClient {
     stopRun: (request) => call('stopRun', request),
     listRuns: (request) => call('listRuns', request),
     readRunEvents: (request) => call('readRunEvents', request),
+    describeDataset: (request) => call('describeDataset', request),
+    previewDataset: (request) => call('previewDataset', request),
+    exportProject: (request) => call('exportProject', request),
     onMenuCommand: (listener) => eventSocket().subscribe('menuCommand', listener),
     close: () => events?.close(),
   } satisfies WebClient;

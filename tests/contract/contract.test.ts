@@ -154,6 +154,20 @@ const BAD_PAYLOADS: { [K in RequestName]: { payload: unknown; names: string }[] 
     { payload: { path: '/x' }, names: 'runId' },
     { payload: { path: '/x', runId: 'a/b' }, names: 'runId' },
   ],
+  describeDataset: [
+    { payload: { path: '/x' }, names: 'dataset' },
+    { payload: { path: '/x', dataset: { source: 'a.csv', kind: 'excel' } }, names: 'kind' },
+    { payload: { path: '/x', dataset: { source: 'a.csv', kind: 'csv' }, validationSplit: 2 }, names: 'validationSplit' },
+  ],
+  previewDataset: [
+    { payload: { path: '/x', dataset: { source: 'a.csv', kind: 'csv' }, split: 'train', start: 0, count: 1000 }, names: 'count' },
+    { payload: { path: '/x', dataset: { source: 'a.csv', kind: 'csv' }, split: 'all', start: 0, count: 1 }, names: 'split' },
+  ],
+  exportProject: [
+    { payload: { path: '/x', format: 'tflite' }, names: 'format' },
+    { payload: { path: '/x', format: 'onnx', checkpoint: 'first' }, names: 'checkpoint' },
+    { payload: { path: '/x', format: 'onnx', out: '/etc/passwd' }, names: 'out' },
+  ],
 };
 
 describe('dispatchRequest', () => {
