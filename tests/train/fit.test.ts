@@ -71,8 +71,13 @@ describe('fit diagnosis', () => {
     const x = gaussians(n * 4, 5);
     const y = Float32Array.from({ length: n }, (_, i) => 3 * x[4 * i] + 1);
     const data = new InMemoryDataset('linear', n, { features: { spec: { shape: [4], dtype: 'f32' }, data: x }, label: { spec: { shape: [1], dtype: 'f32' }, data: y } });
-    const { codes } = await warnings(projectWith(mlp(4, [], 1, 'MSELoss'), adam(1e-6), 3, 16, 0), data);
+    const { codes, events } = await warnings(projectWith(mlp(4, [], 1, 'MSELoss'), adam(1e-6), 3, 16, 0.25), data);
     expect(codes).toEqual(['W_UNDERFITTING']);
+    // regression runs report predicted-vs-true pairs, subsampled over the validation set
+    const pairs = events.find((e): e is Extract<RunEvent, { type: 'predictions' }> => e.type === 'predictions')!;
+    expect(pairs.kind).toBe('regression');
+    expect(pairs.items).toHaveLength(8);
+    expect(pairs.items.every((p) => Number.isFinite(p.predicted) && Number.isFinite(p.actual) && p.input === undefined)).toBe(true);
   });
 
   it('names the first node whose output is not finite when the loss turns NaN', async () => {

@@ -80,6 +80,22 @@ describe('checkpoints and resume', () => {
     expect(sink.best!.position.best!.metric).toBe('val_loss');
   });
 
+  it('stops early when the watched metric stops improving for `patience` epochs, keeping the best checkpoint', async () => {
+    const p = project();
+    p.training.epochs = 30;
+    p.training.earlyStopping = { metric: 'val_accuracy', patience: 2, mode: 'max' };
+    const sink = memorySink();
+    const events: RunEvent[] = [];
+    for await (const e of trainSupervised({ runId: 'r', project: p, data, backend: createBackend('cpu'), backendReport: cpu, checkpoints: sink })) events.push(e);
+    const note = events.find((e) => e.type === 'warning' && e.code === 'I_EARLY_STOPPED');
+    expect(note).toBeDefined();
+    const done = events.at(-1) as Extract<RunEvent, { type: 'done' }>;
+    expect(done.status).toBe('completed');
+    expect(done.epochs).toBeLessThan(30);
+    expect(done.epochs - done.metrics.best_epoch).toBe(2);
+    expect(sink.best!.position.best).toMatchObject({ metric: 'val_accuracy', epoch: done.metrics.best_epoch, value: done.metrics.best_val_accuracy });
+  });
+
   it('refuses a checkpoint of another model, naming the missing variable', async () => {
     const foreign: Checkpoint = { position: { version: 1, runId: 'x', recipe: 'supervised', seed: 1, step: 2, epoch: 0, stepInEpoch: 2, epochs: 3, metrics: {}, sinceBest: 0 }, variables: {} };
     await expect(run({ resumeFrom: foreign })).rejects.toThrow(/has no variable/);
