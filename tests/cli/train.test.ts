@@ -45,10 +45,14 @@ describe('brrr train', () => {
     expect(r.stderr).not.toMatch(/EPIPE|at .*\.mjs/);
   });
 
-  it('refuses the WebGPU backend in this build with one line', () => {
-    const r = brrr(['train', project, '--backend', 'webgpu']);
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/WebGPU backend is not in this build yet/);
+  it('says which backend runs and why: auto takes the CPU when the only WebGPU adapter is software', () => {
+    const auto = brrr(['train', project, '--epochs', '1']);
+    expect(auto.status).toBe(0);
+    expect(auto.stdout).toMatch(/Training "neuron" on cpu \(float32; auto: /);
+    const gpu = brrr(['train', project, '--epochs', '1', '--backend', 'webgpu', '--json']);
+    expect(gpu.status).toBe(0);
+    const start = JSON.parse(gpu.stdout.split('\n')[0]) as { backend: { kind: string; reason: string } };
+    expect(start.backend.kind).toBe('webgpu');
+    expect(start.backend.reason).toMatch(/--backend webgpu/);
   });
 });
