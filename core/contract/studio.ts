@@ -168,6 +168,17 @@ export const studioRequests = {
     request: z.object({ ...DatasetRequest, split: z.enum(['train', 'test']), start: z.number().int().min(0), count: z.number().int().min(1).max(256) }).strict(),
     response: z.object({ start: z.number().int(), count: z.number().int(), fields: z.record(z.string(), z.array(z.number())) }),
   },
+  /**
+   * Export the trained model of the project at `path` into `<project>/exports/`: a run's checkpoint
+   * (default: the newest run with one; best when it has one, else last) as safetensors (+ the
+   * project), ONNX, or a PyTorch folder. `reveal`: show the result in the file manager (desktop).
+   */
+  exportProject: {
+    request: z
+      .object({ path: FilePath, format: z.enum(['safetensors', 'onnx', 'pytorch']), runId: RunId.optional(), checkpoint: z.enum(['last', 'best']).optional(), reveal: z.boolean().optional() })
+      .strict(),
+    response: z.object({ path: z.string(), files: z.array(z.string()), source: z.string(), notes: z.array(z.string()), revealed: z.boolean() }),
+  },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type RequestName = keyof typeof studioRequests;
@@ -197,7 +208,7 @@ export type StudioApi = { [K in RequestName]: (request: RequestOf<K>) => Promise
 };
 
 /** Stable error codes a reply can carry. */
-export const ERROR_CODES = ['E_BAD_REQUEST', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_PROJECT_INVALID', 'E_IO', 'E_UNAVAILABLE', 'E_INTERNAL', 'E_DATASET'] as const;
+export const ERROR_CODES = ['E_BAD_REQUEST', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_PROJECT_INVALID', 'E_IO', 'E_UNAVAILABLE', 'E_INTERNAL', 'E_DATASET', 'E_EXPORT'] as const;
 export type StudioErrorCode = (typeof ERROR_CODES)[number];
 
 export const ReplyErrorSchema = z.object({

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CONTRACT_VERSION, StudioError, type EventName, type EventOf, type StudioHandlers } from '../../core/contract';
 import { templateInfos } from '../../core/templates';
 import { createDatasetService } from './datasets/service';
+import { createExportService, type FileManager } from './export/service';
 import { createProjectStore, type ProjectSummary } from './projectStore';
 import { createRecentProjects } from './recentProjects';
 import { createRecoveryStore } from './recovery';
@@ -41,6 +42,8 @@ export interface StudioServicesOptions {
   emit?: <K extends EventName>(event: K, payload: EventOf<K>) => void;
   /** The built engine-host worker of training runs (default: dist/engine/host.mjs beside the bundle). */
   engineHost?: string | URL;
+  /** Shows an exported file in the file manager (desktop: Electron's shell.showItemInFolder). */
+  fileManager?: FileManager;
 }
 
 export function createStudioServices(options: StudioServicesOptions): StudioHandlers {
@@ -109,6 +112,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioHand
     },
     ...runs.handlers,
     ...createDatasetService().handlers,
+    ...createExportService({ store, version: options.version, fileManager: options.fileManager }).handlers,
   };
   return handlers;
 }
