@@ -1,7 +1,7 @@
 /**
  * @file A short MNIST run on WebGPU (Dawn, Mesa GLES): the mnist-mlp template, 256 training
  * digits, one epoch of batch-32 steps with the template's optimizer, against the same run on the
- * CPU backend. The step losses agree within rtol 2e-3 (both f32; summation orders differ, and the
+ * CPU backend. The step losses agree within rtol 2e-4 (both f32; measured 9e-6: summation orders differ, and the
  * difference compounds over the updates), and the run reports completed on both.
  */
 import { expect, test } from 'vitest';
@@ -34,6 +34,6 @@ test('mnist-mlp: the WebGPU loss curve matches the CPU', async () => {
   expect(webgpu.done.status).toBe('completed');
   expect(webgpu.losses.length).toBe(cpu.losses.length);
   expect(cpu.losses.length).toBeGreaterThanOrEqual(5);
-  webgpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}: webgpu ${l}, cpu ${cpu.losses[i]}`).toBeLessThan(2e-3 * Math.abs(cpu.losses[i]) + 1e-5));
+  webgpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}: webgpu ${l}, cpu ${cpu.losses[i]}`).toBeLessThan(2e-4 * Math.abs(cpu.losses[i]) + 1e-6));
   expect(webgpu.losses.at(-1)!).toBeLessThan(webgpu.losses[0]);
 });
