@@ -119,6 +119,8 @@ export const DatasetDescriptionSchema = z.object({
       }),
     )
     .optional(),
+  /** Token names of a text dataset (ids index it). */
+  vocabulary: z.array(z.string()).optional(),
   notes: z.array(z.string()),
   problems: z.array(z.string()),
 });

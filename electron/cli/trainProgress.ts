@@ -55,7 +55,11 @@ export class TrainProgress {
         this.write(`${event.split}: ${formatMetrics(event.metrics)}`);
         return;
       case 'checkpoint':
-        this.write(`checkpoint at step ${event.step}: ${event.path}`);
+        // the latest checkpoint is rewritten all along; only a new best is news
+        if (event.kind === 'best') {
+          this.redraw?.('');
+          this.write(`best so far (epoch ${event.epoch}) saved: ${event.path}`);
+        }
         return;
       case 'warning':
         this.redraw?.('');
