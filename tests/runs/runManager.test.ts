@@ -103,6 +103,18 @@ describe('run manager', () => {
     await sameWeights(runDir(dir, 'full'), runDir(dir, runId));
   });
 
+  it('pauses between steps and carries on when resumed', async () => {
+    const { runId } = await manager.start({ projectDir: dir, project: project(1000), backend: 'cpu', runId: 'paused' });
+    manager.pause(runId); // taken in at the latest at the first pause point, step 8
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const steps = () => (received.get(runId) ?? []).filter((e) => e.type === 'step').map((e) => (e as Extract<RunEvent, { type: 'step' }>).step);
+    expect((received.get(runId) ?? []).some((e) => e.type === 'done')).toBe(false);
+    expect(Math.max(0, ...steps())).toBeLessThanOrEqual(8);
+    manager.resume(runId);
+    expect(await manager.finished(runId)).toMatchObject({ status: 'completed' });
+    expect(Math.max(...steps())).toBeGreaterThan(8);
+  });
+
   it('reports a run that cannot start as failed with the reason', async () => {
     const p = project(5);
     p.training.datasetId = 'missing';
