@@ -8,7 +8,7 @@ import { useStudioStore } from '../state/studioStore';
 import { progress } from '../dashboards/runView';
 import type { BackendChoice } from './runsClient';
 import { useRuns } from './RunsProvider';
-import { isLive, selectActiveRun, useRunsStore } from './runsStore';
+import { isLive, selectControlledRun, useRunsStore } from './runsStore';
 import { StatusPill } from './StatusPill';
 
 const BACKENDS: { value: BackendChoice; label: string }[] = [
@@ -22,7 +22,7 @@ function RunToolbarView() {
   const view = useRunsStore((s) => s.view);
   const setView = useRunsStore((s) => s.setView);
   const pending = useRunsStore((s) => s.pending);
-  const run = useRunsStore(selectActiveRun);
+  const run = useRunsStore(selectControlledRun);
   useRunsStore((s) => s.tick);
   const recipeEpochs = useStudioStore((s) => s.document?.project.training.epochs);
   const [backend, setBackend] = useState<BackendChoice>('auto');

@@ -14,25 +14,26 @@ import { useRunsStore } from './runsStore';
 export interface RunsContextValue {
   client: RunsClient;
   actions: RunActions;
+  /** The host pushes run events (otherwise only recorded runs show). */
+  live: boolean;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
 
-/** The run client and actions, or null when this studio cannot train. */
+/** The run client and actions (null outside the editor). */
 export function useRuns(): RunsContextValue | null {
   return useContext(RunsContext);
 }
 
 export function RunsProvider({ children }: { children: ReactNode }) {
   const { studio, commands } = useStudio();
-  const value = useMemo<RunsContextValue | null>(() => {
+  const value = useMemo<RunsContextValue>(() => {
     const client = runsClientOf(studio);
-    return client ? { client, actions: createRunActions(client, commands) } : null;
+    return { client, actions: createRunActions(client, commands), live: client.live };
   }, [studio, commands]);
   const path = useStudioStore((s) => s.document?.path ?? null);
 
   useEffect(() => {
-    if (!value) return;
     return value.client.onRunEvents((batch) => {
       const { projectPath, ingest } = useRunsStore.getState();
       // Runs of another project (another window) are not this history's.
@@ -43,7 +44,7 @@ export function RunsProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (useRunsStore.getState().projectPath === path) return;
     useRunsStore.getState().reset(path);
-    if (value && path) void value.actions.loadHistory(path);
+    if (path) void value.actions.loadHistory(path);
   }, [value, path]);
 
   return <RunsContext.Provider value={value}>{children}</RunsContext.Provider>;

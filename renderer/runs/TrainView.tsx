@@ -27,7 +27,7 @@ function TrainViewView() {
     <main className="train-view" data-testid="train-view">
       <RunHistory />
       <div className="train-view__main">
-        {!runs && <div className="train-view__notice">This studio’s services cannot run training yet, so only the dashboards of runs already recorded can be shown.</div>}
+        {runs && !runs.live && <div className="train-view__notice">This studio does not stream run events to the page yet: a run’s dashboard fills in from its log when the run ends or the page is reloaded.</div>}
         {compared.length >= 2 && (
           <div className="tabs train-view__tabs" role="tablist">
             <button type="button" role="tab" className={`tab${!showCompare ? ' is-active' : ''}`} onClick={() => setTab('dashboard')} data-testid="tab-dashboard">

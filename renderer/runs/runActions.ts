@@ -8,7 +8,8 @@ import type { StudioCommands } from '../app/commands';
 import { notify } from '../state/noticeStore';
 import { useStudioStore } from '../state/studioStore';
 import type { BackendChoice, RunsClient } from './runsClient';
-import { useRunsStore } from './runsStore';
+import { listedStatus } from './runLabels';
+import { isLive, useRunsStore } from './runsStore';
 
 export interface TrainOptions {
   backend: BackendChoice;
@@ -89,6 +90,10 @@ export function createRunActions(client: RunsClient, commands: Pick<StudioComman
           if (runs.getState().projectPath !== path) return;
           // Live batches may have arrived meanwhile; folding the log first keeps steps in order.
           if (!runs.getState().runs[runId]?.version) runs.getState().ingest(runId, events);
+          // A log cut short (the services were killed mid-run) has no `done`: the listing knows better.
+          const listed = runs.getState().listings[runId]?.status;
+          const run = runs.getState().runs[runId];
+          if (run && listed && listed !== 'running' && isLive(run.status)) runs.getState().setStatus(runId, listedStatus(listed));
         }
       } catch (error) {
         notify('error', describeError(error, 'Could not read the run history'));

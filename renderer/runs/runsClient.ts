@@ -1,7 +1,7 @@
 /**
  * @file The run messages the dashboards need, as one narrow interface over the studio client:
- * start, pause, resume, stop, list, read a run's log, and the live `runEvents` stream. A studio
- * whose contract does not carry them yet gives `null`, and the Train view says so instead of failing.
+ * start, pause, resume, stop, list, read a run's log, and the live `runEvents` stream. Events
+ * arrive as loosely checked JSON (type and version); their bodies are read by the dashboards' table.
  */
 import type { StudioApi, Unsubscribe } from '../../core/contract/studio';
 import type { RunEvent } from '../../core/train/events';
@@ -53,35 +53,33 @@ export interface RunsClient {
   onRunEvents(listener: (batch: RunEventBatch) => void): Unsubscribe;
 }
 
-const REQUIRED = ['startRun', 'pauseRun', 'resumeRun', 'stopRun', 'listRuns', 'readRunEvents', 'onRunEvents'] as const;
+type RunEventsSubscription = (listener: (batch: unknown) => void) => Unsubscribe;
 
-/** The studio's run functions, or null when this studio does not offer them. */
-export function runsClientOf(studio: StudioApi): RunsClient | null {
-  const api = studio as unknown as Record<string, unknown>;
-  if (!REQUIRED.every((name) => typeof api[name] === 'function')) return null;
-  const call = (name: (typeof REQUIRED)[number], request: unknown): Promise<unknown> => (api[name] as (r: unknown) => Promise<unknown>)(request);
+/**
+ * The studio's run functions. The requests are typed by the contract; the `runEvents` subscription
+ * is looked up by name, since a host may not offer it (then `live` is false and only recorded runs show).
+ */
+export function runsClientOf(studio: StudioApi): RunsClient & { live: boolean } {
+  const subscribe = (studio as unknown as { onRunEvents?: RunEventsSubscription }).onRunEvents;
   return {
-    startRun: async (request) => runIdOf(await call('startRun', request)),
-    pauseRun: (request) => call('pauseRun', request),
-    resumeRun: (request) => call('resumeRun', request),
-    stopRun: (request) => call('stopRun', request),
-    listRuns: async (request) => listingsOf(await call('listRuns', request)),
-    readRunEvents: async (request) => eventsOf(await call('readRunEvents', request)),
-    onRunEvents: (listener) => (api.onRunEvents as (l: (batch: unknown) => void) => Unsubscribe)((batch) => {
-      const parsed = batchOf(batch);
-      if (parsed) listener(parsed);
-    }),
+    live: typeof subscribe === 'function',
+    startRun: (request) => studio.startRun(request),
+    pauseRun: (request) => studio.pauseRun(request),
+    resumeRun: (request) => studio.resumeRun(request),
+    stopRun: (request) => studio.stopRun(request),
+    listRuns: async (request) => listingsOf(await studio.listRuns(request)),
+    readRunEvents: async (request) => eventsOf(await studio.readRunEvents(request)),
+    onRunEvents: (listener) =>
+      typeof subscribe === 'function'
+        ? subscribe.call(studio, (batch) => {
+            const parsed = batchOf(batch);
+            if (parsed) listener(parsed);
+          })
+        : () => {},
   };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function runIdOf(reply: unknown): { runId: string } {
-  if (typeof reply === 'string') return { runId: reply };
-  if (isRecord(reply) && typeof reply.runId === 'string') return { runId: reply.runId };
-  if (isRecord(reply) && isRecord(reply.run) && typeof reply.run.runId === 'string') return { runId: reply.run.runId };
-  throw new Error('The studio started a run but did not say its id.');
-}
 
 function listingsOf(reply: unknown): RunListing[] {
   const list = Array.isArray(reply) ? reply : isRecord(reply) && Array.isArray(reply.runs) ? reply.runs : [];

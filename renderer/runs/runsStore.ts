@@ -119,4 +119,13 @@ export const useRunsStore = create<RunsState>()((set, get) => {
 /** The run the dashboard shows. */
 export const selectActiveRun = (s: RunsState): RunView | null => (s.activeRunId ? (s.runs[s.activeRunId] ?? null) : null);
 
+/** The run the toolbar controls: the newest one still going, else the one the dashboard shows. */
+export const selectControlledRun = (s: RunsState): RunView | null => {
+  for (const id of s.order) {
+    const run = s.runs[id];
+    if (run && isLive(run.status)) return run;
+  }
+  return selectActiveRun(s);
+};
+
 export const isLive = (status: RunStatus): boolean => status === 'starting' || status === 'running' || status === 'paused';
