@@ -30,8 +30,8 @@ import { scheduleFromProject, TrainingSetupError, type SupervisedRun } from './s
 
 const NOISE_STREAM = streamId('adversarial', 'noise');
 const SAMPLE_STREAM = streamId('adversarial', 'samples');
-const UPSTREAM = 'upstream';
-const INPUT_GRAD = 'inputGradient';
+export const UPSTREAM = 'upstream';
+export const INPUT_GRAD = 'inputGradient';
 const SAMPLE_COUNT = 16;
 
 function network(run: SupervisedRun, role: 'generator' | 'discriminator'): Network {
@@ -47,7 +47,7 @@ function traced(net: Network, batch: number, losses: boolean) {
   return t.traced;
 }
 
-interface Gan {
+export interface Gan {
   dTrain: Executable;
   dGrad: Executable;
   gForward: Executable;
@@ -61,7 +61,7 @@ interface Gan {
   parameters: number;
 }
 
-function compileGan(run: SupervisedRun, batch: number, seed: number): Gan {
+export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan {
   const G = network(run, 'generator');
   const D = network(run, 'discriminator');
   const backend: Backend = run.backend;

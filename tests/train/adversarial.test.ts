@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backends';
 import { SubsetDataset } from '../../core/data';
 import { findTemplate } from '../../core/templates';
-import { trainAdversarial } from '../../core/train/adversarial';
+import { compileGan, INPUT_GRAD, trainAdversarial, UPSTREAM } from '../../core/train/adversarial';
+import { fillRandom } from '../../core/random';
+import { STEP_INPUT } from '../../core/tensor';
 import type { RunEvent } from '../../core/train/events';
 import { loadBuiltinDataset } from '../../electron/services/datasets/builtin';
 
@@ -48,5 +50,34 @@ describe('adversarial recipe', () => {
     expect(Object.keys(epoch.train).sort()).toEqual(['discriminator_loss', 'generator_loss']);
     expect(saved).toEqual(['last@3']);
     expect((events.at(-1) as Extract<RunEvent, { type: 'done' }>).status).toBe('completed');
+  });
+
+  it('takes true generator gradients through the discriminator: an SGD step lowers L_G by η‖g‖² to first order', async () => {
+    const project = findTemplate('mnist-gan')!.build('GAN');
+    project.training.batchSize = 4;
+    const eta = 1e-3;
+    project.training.optimizer = { type: 'sgd', learningRate: eta, momentum: 0, nesterov: false };
+    const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 8 }, 1);
+    const gan = compileGan({ runId: 'g', project, data: { train }, backend: createBackend('cpu', { mode: 'f64' }), backendReport: cpu }, 4, 3);
+    const noise = new Float64Array(4 * gan.noiseSize);
+    fillRandom('normal', 3, 1, 0, noise);
+    const step = new Int32Array([0]);
+    const generatorLoss = async () => {
+      const fake = (await gan.gForward.run({ [gan.noiseField]: noise, [STEP_INPUT]: step }))[gan.gOutput];
+      return gan.dGrad.run({ [gan.imageField]: fake, [gan.realField]: new Float64Array(4).fill(1), [STEP_INPUT]: step });
+    };
+    const names = gan.gTrain.plan.variables.filter((v) => v.kind === 'param').map((v) => v.name);
+    const before = await Promise.all(names.map((n) => gan.gTrain.readVariable(n)));
+    const start = await generatorLoss();
+    await gan.gTrain.run({ [gan.noiseField]: noise, [UPSTREAM]: start[INPUT_GRAD], lr: new Float64Array([eta]), [STEP_INPUT]: step });
+    const after = await Promise.all(names.map((n) => gan.gTrain.readVariable(n)));
+    // Δθ = −η g  ⇒  ‖g‖² = ‖Δθ‖² / η²;  L(θ − η g) ≈ L(θ) − η ‖g‖²
+    let moved = 0;
+    before.forEach((b, i) => b.forEach((v, j) => (moved += (after[i][j] - v) ** 2)));
+    const predicted = moved / eta;
+    const actual = start.loss[0] - (await generatorLoss()).loss[0];
+    expect(predicted).toBeGreaterThan(0);
+    expect(actual / predicted).toBeGreaterThan(0.95);
+    expect(actual / predicted).toBeLessThan(1.05);
   });
 });
