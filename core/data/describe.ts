@@ -24,6 +24,8 @@ export interface DatasetDescription {
   /** Classes with their counts in the training samples (classification sets only). */
   classes?: { name: string; count: number }[];
   columns?: ColumnSummary[];
+  /** Token names of a text dataset (ids index it), at most the first 5000. */
+  vocabulary?: string[];
   /** Facts worth knowing (split by unit, vocabulary size, normalization). */
   notes: string[];
   /** What was skipped or looks wrong, each naming the file and lines or samples. */

@@ -95,6 +95,7 @@ function describe(source: string, kind: DatasetKind, splits: DatasetSplits, note
       testSamples: splits.test?.size ?? 0,
       fields: describeFields(splits.train),
       classes: classCounts(splits.train),
+      vocabulary: splits.train.fields.tokens && splits.train.classes ? splits.train.classes.slice(0, 5000) : undefined,
       notes,
       problems: problems.filter((p): p is string => p !== undefined),
     },
