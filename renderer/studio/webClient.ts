@@ -3,7 +3,7 @@
  * `POST /api/<request>` (JSON body, `X-Brrr-Token` header, Reply envelope back) and a WebSocket
  * for events. One function per request; app code never sees a generic invoke.
  */
-import { StudioError, unwrapReply, type RequestName, type RequestOf, type ResponseOf, type StudioApi } from '../../core/contract/studio';
+import { StudioError, unwrapReply, type EventOf, type RequestName, type RequestOf, type ResponseOf, type StudioApi, type Unsubscribe } from '../../core/contract/studio';
 import { createEventSocket, type EventSocket, type SocketFactory } from './eventSocket';
 
 export const TOKEN_HEADER = 'X-Brrr-Token';
@@ -18,6 +18,8 @@ export interface WebClientOptions {
 }
 
 export interface WebClient extends StudioApi {
+  /** Batches of a training run's events, as `brrr serve` broadcasts them (the dashboards follow it). */
+  onRunEvents(listener: (event: EventOf<'runEvents'>) => void): Unsubscribe;
   /** Closes the event connection (tests and page teardown). */
   close(): void;
 }
@@ -76,6 +78,7 @@ export function createWebClient(options: WebClientOptions): WebClient {
     previewDataset: (request) => call('previewDataset', request),
     exportProject: (request) => call('exportProject', request),
     onMenuCommand: (listener) => eventSocket().subscribe('menuCommand', listener),
+    onRunEvents: (listener) => eventSocket().subscribe('runEvents', listener),
     close: () => events?.close(),
   } satisfies WebClient;
 }
