@@ -90,8 +90,8 @@ describe('createWebClient', () => {
     expect(unreadable.message).not.toMatch(/at \w+ \(/); // no stack frames
   });
 
-  it('exposes exactly one function per request plus the event subscription, and no generic invoke', () => {
+  it('exposes exactly one function per request plus the event subscriptions, and no generic invoke', () => {
     const { client } = clientWith(() => jsonResponse({ ok: true, value: null }));
-    expect(Object.keys(client).sort()).toEqual([...REQUEST_NAMES, 'onMenuCommand', 'close'].sort());
+    expect(Object.keys(client).sort()).toEqual([...REQUEST_NAMES, 'onMenuCommand', 'onRunEvents', 'close'].sort());
   });
 });
