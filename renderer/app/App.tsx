@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import type { StudioApi } from '../../core/contract/studio';
+import { ExportDialogHost } from '../export/ExportDialogHost';
 import { useStudioStore } from '../state/studioStore';
 import { createCommands } from './commands';
 import { DialogHost } from './DialogHost';
@@ -53,6 +54,7 @@ export function App({ studio }: { studio: StudioApi }) {
       </ErrorBoundary>
       <Notices />
       <DialogHost />
+      <ExportDialogHost />
     </StudioContext.Provider>
   );
 }

@@ -51,7 +51,7 @@ function AppMenuView() {
       { id: 'undo', label: 'Undo', shortcut: `${mod}Z`, disabled: !canUndo, run: () => useStudioStore.getState().undo() },
       { id: 'redo', label: 'Redo', shortcut: `${mod}Shift+Z`, disabled: !canRedo, run: () => useStudioStore.getState().redo() },
     ],
-    [{ id: 'export', label: 'Export…', disabled: true, hint: 'Coming in a later version' }],
+    [{ id: 'export', label: 'Export…', shortcut: `${mod}E`, run: () => commands.runMenuCommand({ command: 'export' }) }],
   ];
 
   return (

@@ -6,6 +6,7 @@
  */
 import type { EventOf, ResponseOf, StudioApi, TemplateName } from '../../core/contract/studio';
 import type { Project } from '../../core/project/schema';
+import { showExportDialog } from '../export/exportDialogStore';
 import { askConfirm, askText } from '../state/dialogStore';
 import { notify } from '../state/noticeStore';
 import { useStudioStore } from '../state/studioStore';
@@ -183,7 +184,8 @@ export function createCommands(studio: StudioApi): StudioCommands {
           void commands.saveAs();
           return;
         case 'export':
-          notify('info', 'Export arrives in a later version.');
+          if (store.getState().document) showExportDialog();
+          else notify('info', 'Open a project to export it.');
           return;
         case 'undo':
           store.getState().undo();

@@ -22,8 +22,10 @@ export interface ExportDialogProps {
   studio: Pick<StudioApi, 'listRuns' | 'exportProject'>;
   /** The saved project's folder. */
   projectPath: string;
-  /** The host can show files in a file manager (desktop). */
+  /** Ask the host to show the result in a file manager (the desktop does; the reply says whether it did). */
   canReveal: boolean;
+  /** The open project has unsaved edits (the export reads the saved file). */
+  unsaved?: boolean;
   onClose: () => void;
 }
 
@@ -34,7 +36,7 @@ const describeRun = (run: RunSummary): string => {
   return `${run.runId} (${run.status}, step ${run.step}${metric})`;
 };
 
-function ExportDialogView({ studio, projectPath, canReveal, onClose }: ExportDialogProps) {
+function ExportDialogView({ studio, projectPath, canReveal, unsaved = false, onClose }: ExportDialogProps) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [runId, setRunId] = useState('');
   const [checkpoint, setCheckpoint] = useState<Checkpoint>('best');
@@ -84,6 +86,11 @@ function ExportDialogView({ studio, projectPath, canReveal, onClose }: ExportDia
         <h2 id="export-title" className="modal__title">
           Export
         </h2>
+        {unsaved && (
+          <p className="field__hint" data-testid="export-unsaved">
+            The export uses the saved project; save first to include your latest edits.
+          </p>
+        )}
         {runs === null ? (
           <p className="modal__message">Looking for trained runs…</p>
         ) : runs.length === 0 ? (

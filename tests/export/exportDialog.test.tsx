@@ -4,11 +4,18 @@
  * run, checkpoint and format sent, the result (revealed or not) and an export problem shown, the
  * untrained case said plainly.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResponseOf } from '../../core/contract/studio';
 import { StudioError } from '../../core/contract/studio';
+import { StudioContext } from '../../renderer/app/studioContext';
+import { createCommands } from '../../renderer/app/commands';
 import { ExportDialog } from '../../renderer/export/ExportDialog';
+import { ExportDialogHost } from '../../renderer/export/ExportDialogHost';
+import { useExportDialogStore } from '../../renderer/export/exportDialogStore';
+import { useStudioStore } from '../../renderer/state/studioStore';
+import { findTemplate } from '../../core/templates';
+import type { StudioApi } from '../../core/contract/studio';
 
 afterEach(cleanup);
 
@@ -66,5 +73,27 @@ describe('Export dialog', () => {
     expect(studio.exportProject).toHaveBeenCalledWith({ path: '/p', format: 'onnx', reveal: false });
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(onClose).toHaveBeenCalled();
+  });
+});
+
+describe('Export… from the menu', () => {
+  it('opens the dialog for the open project (pointing out unsaved edits) and closes it', async () => {
+    const studio = fakeStudio([], async () => ({ path: '/p/exports/x.onnx', files: [], source: 'fresh', notes: [], revealed: false }));
+    const commands = createCommands(studio as unknown as StudioApi);
+    const project = findTemplate('neuron')!.build('Tiny');
+    useStudioStore.getState().openDocument({ path: '/p', project });
+    useStudioStore.getState().editProject((p) => ({ ...p, description: 'edited' }));
+    render(
+      <StudioContext.Provider value={{ studio: studio as unknown as StudioApi, commands }}>
+        <ExportDialogHost />
+      </StudioContext.Provider>,
+    );
+    expect(screen.queryByTestId('export-dialog')).toBeNull();
+    act(() => commands.runMenuCommand({ command: 'export' }));
+    expect(await screen.findByTestId('export-dialog')).toBeTruthy();
+    expect(screen.getByTestId('export-unsaved').textContent).toMatch(/save first/);
+    await waitFor(() => expect(studio.listRuns).toHaveBeenCalledWith({ path: '/p' }));
+    fireEvent.click(screen.getByTestId('export-close'));
+    expect(useExportDialogStore.getState().open).toBe(false);
   });
 });

@@ -57,6 +57,7 @@ function fakeStudio(overrides: Partial<AppInfo> = {}) {
     stopRun: vi.fn(async () => ({})),
     listRuns: vi.fn(async () => []),
     readRunEvents: vi.fn(async () => ({ events: [] })),
+    exportProject: vi.fn(async () => ({ path: '/x/exports/x.onnx', files: [], source: 'test', notes: [], revealed: false })),
     onMenuCommand: vi.fn((_listener: MenuListener): (() => void) => () => {}),
   } satisfies StudioApi;
   return { studio, saved };
