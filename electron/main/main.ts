@@ -4,7 +4,7 @@
  * Bundled to `dist/electron/main.cjs`; launched as `electron . [--project <path>]`.
  */
 import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
 import { createStudioServices } from '../services/services';
 import { APP_ORIGIN, handleAppProtocol, registerAppScheme } from './appProtocol';
 import { createNativeDialogs } from './dialogs';
@@ -36,6 +36,7 @@ function start(): void {
     configDir: app.getPath('userData'),
     startupProject: startupArg === null ? null : path.resolve(startupArg),
     dialogs: createNativeDialogs(() => mainWindow, workspaceDir),
+    fileManager: { showItemInFolder: (file) => shell.showItemInFolder(file) },
     version: app.getVersion(),
     onRecentProjectsChanged: () => void refreshMenu(),
     log,
