@@ -19,6 +19,7 @@ export interface ChartSeries {
 }
 
 export interface UPlotChartProps {
+  /** The x axis counts (steps, epochs): its ticks are whole numbers. */
   xLabel: string;
   xUnit?: string;
   yLabel: string;
@@ -53,7 +54,7 @@ function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, h
       width: Math.max(200, el.clientWidth),
       height,
       scales: { x: { time: false } },
-      axes: [axis(xLabel, xUnit), axis(yLabel, yUnit)],
+      axes: [axis(xLabel, xUnit, true), axis(yLabel, yUnit)],
       legend: { live: false },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       series: [

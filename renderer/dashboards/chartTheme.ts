@@ -41,8 +41,12 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function axis(label: string, unit?: string): uPlot.Axis {
+/** Tick steps for counted axes (steps, epochs): never a fraction. */
+const INTEGER_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
+export function axis(label: string, unit?: string, integer = false): uPlot.Axis {
   return {
+    ...(integer ? { incrs: INTEGER_INCREMENTS } : {}),
     label: unit ? `${label} (${unit})` : label,
     labelSize: 16,
     labelFont: '11px system-ui, sans-serif',
@@ -51,7 +55,7 @@ export function axis(label: string, unit?: string): uPlot.Axis {
     grid: { stroke: COLORS.grid, width: 1 },
     ticks: { stroke: COLORS.ticks, width: 1, size: 4 },
     values: (_u, splits) => splits.map((v) => formatValue(v)),
-    size: 44,
+    size: 52,
   };
 }
 

@@ -2,7 +2,7 @@
  * @file End to end, web mode: a real `brrr serve` and a real Chromium train `mnist-cnn` (512
  * samples) from the Train button, watch the loss chart grow while the run goes, pause (the chart
  * holds still), resume, stop, and find the run, stopped, in the history after a reload. Set
- * BRRR_SCREENSHOTS=1 to refresh docs/dashboard.png.
+ * BRRR_SCREENSHOTS=1 to refresh docs/dashboard.png and docs/dashboard-evaluation.png.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +52,17 @@ describe('training from the studio, driven by Chromium', () => {
   });
 
   const points = async (): Promise<number> => Number((await page.getByTestId('chart-loss').getAttribute('data-points')) ?? 0);
+  /** The point count once it has not moved for 2 s (at most 20 s). */
+  const settledPoints = async (): Promise<number> => {
+    let last = await points();
+    for (let waited = 0; waited < 20_000; waited += 2_000) {
+      await page.waitForTimeout(2_000);
+      const now = await points();
+      if (now === last) return now;
+      last = now;
+    }
+    throw new Error(`the loss chart kept growing 20 s after Pause (${last} points)`);
+  };
   const status = (): Promise<string | null> => page.getByTestId('run-toolbar').getByTestId('run-status').getAttribute('data-status');
 
   it('trains mnist-cnn, draws the loss live, pauses, resumes, stops, and keeps the run in the history', async () => {
@@ -74,8 +85,8 @@ describe('training from the studio, driven by Chromium', () => {
     // Pause: the chart holds still; resume: it grows again.
     await page.getByTestId('run-pause').click();
     await expect.poll(status).toBe('paused');
-    await page.waitForTimeout(1_500); // a step already under way may still land
-    const paused = await points();
+    // The worker takes the pause between steps, so a batch under way may still land: wait until still.
+    const paused = await settledPoints();
     await page.waitForTimeout(2_000);
     expect(await points()).toBe(paused);
     await page.getByTestId('run-resume').click();
@@ -83,9 +94,14 @@ describe('training from the studio, driven by Chromium', () => {
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(paused);
 
     if (SCREENSHOTS) {
-      await expect.poll(() => page.getByTestId('panel-metrics').count(), { timeout: 30_000 }).toBe(1);
+      // A few epochs in, so the per-epoch curves have a shape; then the evaluation panels below.
+      await expect.poll(() => page.getByTestId('run-where').textContent(), { timeout: 60_000 }).toMatch(/epoch [4-9]\//);
       await page.waitForTimeout(400);
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs/dashboard.png') });
+      await page.getByTestId('panel-confusion').scrollIntoViewIfNeeded();
+      await page.locator('.train-view__scroll').evaluate((el) => el.scrollBy(0, 160));
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(REPO_ROOT, 'docs/dashboard-evaluation.png') });
     }
 
     // Stop: the run ends as stopped and can be resumed from its checkpoint.
