@@ -49,6 +49,8 @@ describe('brrr train', () => {
     const auto = brrr(['train', project, '--epochs', '1']);
     expect(auto.status).toBe(0);
     expect(auto.stdout).toMatch(/Training "neuron" on cpu \(float32; auto: /);
+    // Dawn and the drivers print while probing for adapters: that must stay out of the terminal.
+    expect(auto.stderr).toBe('');
     const gpu = brrr(['train', project, '--epochs', '1', '--backend', 'webgpu', '--json']);
     expect(gpu.status).toBe(0);
     const start = JSON.parse(gpu.stdout.split('\n')[0]) as { backend: { kind: string; reason: string } };

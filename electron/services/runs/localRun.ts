@@ -7,6 +7,8 @@
  */
 import { createBackend, type Backend } from '../../../core/backends';
 import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
+import { failuresAsEvents } from '../../../core/train/failures';
+import { probeHardwareAdapter } from '../../engine/webgpuProbe';
 import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
 import type { Checkpoint } from '../../../core/train/checkpoint';
@@ -59,11 +61,16 @@ export async function chooseBackend(choice: BackendChoice): Promise<{ report: Ba
     case 'cpu':
       return cpu('chosen with --backend cpu');
     case 'auto':
-      try {
-        const g = await createNodeGpu({ allowSoftware: false });
-        return gpu(g, `auto: a hardware WebGPU adapter is available (${g.description})`);
-      } catch (e) {
-        return cpu(`auto: ${e instanceof Error ? e.message : String(e)}, so the CPU runs the plan`);
+      {
+        // Probed in a child process first: Dawn and drivers print to stderr while they look.
+        const probe = await probeHardwareAdapter();
+        if (!probe.hardware) return cpu(`auto: ${probe.reason}, so the CPU runs the plan`);
+        try {
+          const g = await createNodeGpu({ allowSoftware: false });
+          return gpu(g, `auto: a hardware WebGPU adapter is available (${g.description})`);
+        } catch (e) {
+          return cpu(`auto: ${e instanceof Error ? e.message : String(e)}, so the CPU runs the plan`);
+        }
       }
     case 'webgpu':
       try {
@@ -152,7 +159,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
     ...(resumed ? { resumeFrom: resumed.checkpoint } : {}),
   };
   const source = project.training.recipe === 'adversarial' ? trainAdversarial(run) : kfold !== undefined ? trainKFold(run, kfold) : trainSupervised(run);
-  return { runId, dir, backend, events: logged(dir, source) };
+  return { runId, dir, backend, events: logged(dir, failuresAsEvents(source)) };
 }
 
 /**
