@@ -99,6 +99,17 @@ describe('brrr export and predict', () => {
     expect(r.stderr.trim()).toBe('brrr: wrong.safetensors does not fit network "Neuron": neuron.kernel: the file has [3, 1], the network needs [2, 1]; missing from the file: neuron.bias; not in the network: old.bias.');
   });
 
+  test('predict: a PNG for an image classifier gives the top 3 classes with probabilities', async () => {
+    const sharp = (await import('sharp')).default;
+    const pixels = Buffer.alloc(28 * 28);
+    for (let i = 0; i < 28; i++) pixels[i * 28 + 14] = 255; // a vertical stroke: a "1"
+    writeFileSync(join(dir, 'digit.png'), await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer());
+    expect(brrr(['new', 'mnist-mlp', join(dir, 'digits')], dir).status).toBe(0);
+    const r = brrr(['predict', join(dir, 'digits'), '--input', 'digit.png'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^prediction \(classification\):\n {2}class \d [\d.]+%, class \d [\d.]+%, class \d [\d.]+%$/m);
+  });
+
   test('an unknown run is named, with the runs there are', () => {
     const r = brrr(['export', project(), '--format', 'onnx', '--out', 'x.onnx', '--run', 'nope'], dir);
     expect(r.status).toBe(1);
