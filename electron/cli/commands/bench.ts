@@ -9,9 +9,10 @@ export const benchCommand = defineCommand(
     positionals: [],
     options: {
       json: { type: 'boolean', description: 'Print one JSON line per benchmark case (and any error).' },
+      quick: { type: 'boolean', description: 'A short run: fewer sizes, one round, shorter timings.' },
     },
-    examples: ['brrr bench', 'brrr bench --json > bench.jsonl'],
+    examples: ['brrr bench', 'brrr bench --quick', 'brrr bench --json > bench.jsonl'],
     json: true,
   },
-  async ({ options }, io) => runBenchmarks({ json: options.json === true }, io),
+  async ({ options }, io) => runBenchmarks({ json: options.json === true, quick: options.quick === true }, io),
 );

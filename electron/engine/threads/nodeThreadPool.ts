@@ -5,6 +5,7 @@
  * string, so it needs no bundling and works the same under tests, the CLI and Electron.
  */
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { MAX_ARGS, SLOT_BYTES, SPIN, WORD, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
@@ -37,7 +38,9 @@ export class NodeThreadPool implements ThreadPool {
   private readonly threads: Worker[] = [];
 
   /** `workers` defaults to one per core besides the calling thread. */
-  constructor(readonly workers: number = Math.max(0, availableParallelism() - 1)) {}
+  constructor(readonly workers: number = Math.max(0, availableParallelism() - 1)) {
+    optimizeWasmEagerly();
+  }
 
   start(module: object, memory: object, controlBase: number, exportNames: readonly string[]): void {
     for (let index = 0; index < this.workers; index++) {
@@ -52,4 +55,13 @@ export class NodeThreadPool implements ThreadPool {
     for (const w of this.threads) void w.terminate();
     this.threads.length = 0;
   }
+}
+
+/**
+ * V8 starts WebAssembly in its baseline compiler and tiers up per function after a while; a worker
+ * serving a handful of long kernel calls would stay on baseline code for seconds. Kernel modules
+ * are small, so compile them optimised up front (process-wide; affects modules compiled later).
+ */
+export function optimizeWasmEagerly(): void {
+  setFlagsFromString('--no-wasm-dynamic-tiering');
 }
