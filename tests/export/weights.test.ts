@@ -39,13 +39,14 @@ describe('safetensors export → import through a project', () => {
 
   test('a shape mismatch is named with both shapes', () => {
     const dense = network.nodes.find((n) => n.type === 'Dense')!;
+    const units = Number(dense.params.units);
     const bytes = encodeWeights(randomWeights(network, 3), provenance);
-    const wider = withUnits(network, dense.id, 256);
+    const wider = withUnits(network, dense.id, 2 * units);
     const problems = compareWeights(wider, decodeSafetensors(bytes).tensors);
-    const kernelIn = (randomWeights(network, 3)[`${dense.id}.kernel`].shape as number[])[0];
-    expect(problems).toContain(`${dense.id}.kernel: the file has [${kernelIn}, 128], the network needs [${kernelIn}, 256]`);
-    expect(problems).toContain(`${dense.id}.bias: the file has [128], the network needs [256]`);
-    expect(() => importWeights(wider, bytes, 'w.safetensors')).toThrow(`w.safetensors does not fit network "${network.name}": ${dense.id}.kernel: the file has [${kernelIn}, 128], the network needs [${kernelIn}, 256]`);
+    const kernelIn = expectedWeights(network).find((w) => w.name === `${dense.id}.kernel`)!.shape[0];
+    expect(problems).toContain(`${dense.id}.kernel: the file has [${kernelIn}, ${units}], the network needs [${kernelIn}, ${2 * units}]`);
+    expect(problems).toContain(`${dense.id}.bias: the file has [${units}], the network needs [${2 * units}]`);
+    expect(() => importWeights(wider, bytes, 'w.safetensors')).toThrow(`w.safetensors does not fit network "${network.name}": ${dense.id}.kernel: the file has [${kernelIn}, ${units}], the network needs [${kernelIn}, ${2 * units}]`);
   });
 
   test('missing and unexpected names are listed', () => {
