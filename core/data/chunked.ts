@@ -3,6 +3,12 @@
  * (a file on disk in electron/), and a `ChunkedDataset` keeps at most `maxChunks` decoded chunks
  * in a least-recently-used cache. The training loop sees a plain `Dataset`: it never knows
  * whether batches come from memory, a file, or a prefetching worker.
+ *
+ * Access pattern: a shuffled batch of B rows over C chunks touches ~B/C rows per chunk, so loading
+ * whole chunks would read chunkRows/(B/C) times more than needed. A chunk that is not cached is
+ * therefore loaded (and the next one prefetched) only when the batch needs at least
+ * chunkRows/8 of its rows (sequential reads: evaluation, previews); otherwise its rows are read
+ * one by one (`readSample`).
  */
 import { sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
 
@@ -17,6 +23,8 @@ export interface ChunkSource {
   readChunk(k: number): Record<string, FieldArray>;
   /** Hint that chunk k is needed soon (a background read may start). */
   prefetch?(k: number): void;
+  /** Copy one sample of one field straight into `out` at sample slot `at` (random access without loading its chunk). */
+  readSample?(index: number, field: string, out: FieldArray, at: number): void;
 }
 
 export interface ChunkCacheStats {
@@ -24,6 +32,8 @@ export interface ChunkCacheStats {
   misses: number;
   /** Chunks held right now (never above maxChunks). */
   held: number;
+  /** Samples read one by one (sparse access). */
+  sampleReads: number;
 }
 
 export class ChunkedDataset implements Dataset {
@@ -32,7 +42,7 @@ export class ChunkedDataset implements Dataset {
   readonly name: string;
   readonly size: number;
   private readonly cache = new Map<number, Record<string, FieldArray>>();
-  readonly stats: ChunkCacheStats = { hits: 0, misses: 0, held: 0 };
+  readonly stats: ChunkCacheStats = { hits: 0, misses: 0, held: 0, sampleReads: 0 };
 
   constructor(
     private readonly source: ChunkSource,
@@ -68,11 +78,30 @@ export class ChunkedDataset implements Dataset {
     if (!spec) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.fields).join(', ')}).`);
     const n = sampleSize(spec);
     const rows = this.source.chunkRows;
+    const direct = this.source.readSample ? this.sparseChunks(indices) : undefined;
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i];
       const k = Math.floor(index / rows);
+      if (direct?.has(k)) {
+        this.stats.sampleReads++;
+        this.source.readSample!(index, field, out, i);
+        continue;
+      }
       const at = (index - k * rows) * n;
       out.set(this.chunk(k)[field].subarray(at, at + n), i * n);
     }
+  }
+
+  /** Uncached chunks this batch needs fewer than chunkRows/8 rows of. */
+  private sparseChunks(indices: ArrayLike<number>): Set<number> {
+    const counts = new Map<number, number>();
+    const rows = this.source.chunkRows;
+    for (let i = 0; i < indices.length; i++) {
+      const k = Math.floor(indices[i] / rows);
+      if (!this.cache.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const sparse = new Set<number>();
+    for (const [k, count] of counts) if (count * 8 < rows) sparse.add(k);
+    return sparse;
   }
 }

@@ -5,7 +5,7 @@
  *
  * Fields: `features` [F] f32 (numeric columns, then one-hot blocks), one i32 field per categorical
  * column encoded as `index`, and the target as `label` [] i32 (classification, with classes) or
- * `target` [1] f32 (regression).
+ * `target` [1] f32 (regression); `targetField` renames it (a BCE loss reading `label` [1] f32).
  */
 import { InMemoryDataset, type FieldArray, type FieldSpec } from './dataset';
 import { DatasetError, firstFew } from './errors';
@@ -27,6 +27,8 @@ export interface TableOptions {
   fill?: number;
   /** Regression or classification (default: classification for a category target, else regression). */
   task?: 'classification' | 'regression';
+  /** Name of the target's field (default `label` for classification, `target` for regression). */
+  targetField?: string;
 }
 
 export interface RawTable {
@@ -241,7 +243,7 @@ export function importTable(table: RawTable, options: TableOptions, trainRows: (
     }
     fields.features = { spec: { shape: [width], dtype: 'f32' }, data: features };
   }
-  if (labelField) fields[labelField.key] = { spec: labelField.spec, data: labelField.data };
+  if (labelField) fields[options.targetField ?? labelField.key] = { spec: labelField.spec, data: labelField.data };
   return { dataset: new InMemoryDataset(name, n, fields, classes), columns, target, task, dropped, normalization };
 }
 

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocateField, AugmentedDataset, ChunkedDataset, InMemoryDataset, permutation, type Dataset } from '../../core/data';
 import { importImageFolder } from '../../electron/services/datasets/images';
+import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
 import { loadDataset } from '../../electron/services/datasets/load';
 import { ctx, datasetError, readAll, scratch } from './helpers';
 
@@ -123,6 +124,34 @@ describe('streaming from disk', () => {
   });
 });
 
+describe('streaming access patterns', () => {
+  it('reads shuffled batches sample by sample and sequential ones by chunk, with the same values as in memory', () => {
+    const N = 200;
+    const fields = { x: { shape: [3], dtype: 'f32' as const }, y: { shape: [], dtype: 'i32' as const } };
+    const file = join(dir, 'synthetic.chunks');
+    const writer = new SpillWriter(file, fields, 32);
+    const x = Float32Array.from({ length: N * 3 }, (_, i) => i / 7);
+    const y = Int32Array.from({ length: N }, (_, i) => i % 5);
+    for (let i = 0; i < N; i++) writer.append({ x: x.subarray(i * 3, i * 3 + 3), y: [y[i]] });
+    writer.finish();
+    const source = new SpillChunkSource(file, fields, 32, { name: 'synthetic', size: N, prefetchSlots: 2 });
+    const streamed = new ChunkedDataset(source, 2);
+    const memory = new InMemoryDataset('memory', N, { x: { spec: fields.x, data: x }, y: { spec: fields.y, data: y } });
+    expect(epoch(streamed, 'x', 8, 5)).toEqual(epoch(memory, 'x', 8, 5));
+    expect(epoch(streamed, 'y', 8, 5)).toEqual(epoch(memory, 'y', 8, 5));
+    // Each field of each sample comes either from a sample read or from a loaded chunk.
+    expect(streamed.stats.sampleReads).toBeGreaterThan(100);
+    expect(streamed.stats.sampleReads).toBe(source.counts.sampleReads);
+    // In order (evaluation): whole chunks, the next one prefetched.
+    const inOrder = (d: typeof memory | ChunkedDataset) => readAll(d, 'x', Array.from({ length: N }, (_, i) => i));
+    const before = streamed.stats.sampleReads;
+    for (let s = 0; s < N; s += 50) expect(readAll(streamed, 'x', Array.from({ length: Math.min(50, N - s) }, (_, i) => s + i))).toEqual(inOrder(memory).slice(s * 3, (s + 50) * 3));
+    expect(streamed.stats.sampleReads).toBe(before);
+    expect(streamed.stats.held).toBeLessThanOrEqual(2);
+    source.close();
+  });
+});
+
 describe('augmentation', () => {
   it('changes training rows only, the same way for the same seed', async () => {
     const loaded = await importImageFolder(join(dir, 'gray'), {}, join(dir, 'cache'));
@@ -143,9 +172,9 @@ describe('augmentation', () => {
         if (row.join() !== orig.join()) flipped++;
       }
     }
-    loaded.source.close();
     expect(flipped).toBeGreaterThan(5);
     expect(flipped).toBeLessThan(27);
     expect(readAll(new AugmentedDataset(loaded.dataset, { flip: true }, 6, trainRows), 'image')).not.toEqual(readAll(make(), 'image'));
+    loaded.source.close();
   });
 });

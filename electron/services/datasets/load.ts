@@ -136,6 +136,7 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
           missing: o.oneOf('missing', ['drop', 'mean', 'constant', 'error'] as const),
           fill: o.number('fill'),
           task: o.oneOf('task', ['classification', 'regression'] as const),
+          targetField: o.string('targetField'),
         },
         (n) => {
           kept = holdOut(n, testFraction, ctx.seed).train;

@@ -103,7 +103,7 @@ export class SpillChunkSource implements ChunkSource {
   private slots?: Uint8Array;
   private nextSlot = 0;
   /** Chunks served from the prefetcher and read on this thread (for tests and benchmarks). */
-  readonly counts = { prefetched: 0, direct: 0 };
+  readonly counts = { prefetched: 0, direct: 0, sampleReads: 0 };
 
   constructor(
     readonly file: string,
@@ -170,6 +170,17 @@ export class SpillChunkSource implements ChunkSource {
     readSync(this.fd, bytes, 0, bytes.length, k * this.layout.chunkBytes);
     this.counts.direct++;
     return this.decode(bytes);
+  }
+
+  /** One sample read straight into `out` (host byte order is little-endian, as when it was written). */
+  readSample(index: number, field: string, out: FieldArray, at: number): void {
+    const part = this.layout.parts.find((p) => p.name === field);
+    if (!part) throw new Error(`${this.file} has no field "${field}".`);
+    const n = sampleSize(part.spec);
+    const k = Math.floor(index / this.chunkRows);
+    const position = k * this.layout.chunkBytes + part.offset + (index - k * this.chunkRows) * n * 4;
+    readSync(this.fd, new Uint8Array(out.buffer, out.byteOffset + at * n * 4, n * 4), 0, n * 4, position);
+    this.counts.sampleReads++;
   }
 
   close(): void {
