@@ -147,3 +147,10 @@ describe.skipIf(!hasTorch)('train.py', () => {
     expect(readFileSync(join(dir, 'ddp', 'weights.safetensors')).length).toBeGreaterThan(100_000);
   }, 180_000);
 });
+
+test('a project trained by another recipe (a GAN) gets its module and weights, no train.py, and the README says why', () => {
+  const exported = exportPytorch(findTemplate('mnist-gan')!.build('gan'), 'test');
+  expect(Object.keys(exported.files).sort()).toEqual(['README.md', 'model.py']);
+  expect(exported.files['README.md']).toMatch(/No train\.py here: the project trains with the adversarial recipe/);
+  expect(exported.files['README.md']).not.toMatch(/torchrun/);
+});

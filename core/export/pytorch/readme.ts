@@ -2,7 +2,7 @@
 import type { Project } from '../../project/schema';
 import type { PyPlan } from './plan';
 
-export function readmeMd(plan: PyPlan, project: Project, engineVersion: string): string {
+export function readmeMd(plan: PyPlan, project: Project, engineVersion: string, trainable = true): string {
   const t = project.training;
   const fields = [...plan.inputs.map((i) => i.name), ...plan.targets.map((x) => x.name).filter((n) => !plan.inputs.some((i) => i.name === n))];
   return `# ${project.name} in PyTorch
@@ -13,8 +13,8 @@ Exported by Brrr Studio ${engineVersion}. Runs on PyTorch 1.13 and 2.x (numpy is
 |---|---|
 | \`model.py\` | \`${plan.className}\`: the network as an \`nn.Module\`, one attribute per canvas node (named after the node id); \`load_brrr_weights\` / \`save_brrr_weights\` map the studio's weights to the state dict and back |
 | \`weights.safetensors\` | the weights from the studio (names \`node.weight\`; Dense kernels [in, out], transposed on load) |
-| \`train.py\` | the project's recipe: ${t.optimizer.type} at ${t.optimizer.learningRate}, ${t.schedule.type} schedule, batch ${t.batchSize}, ${t.epochs} epochs, seed ${t.seed} |
-| \`data/\` | the dataset as \`train_<field>.npy\` / \`test_<field>.npy\` (fields: ${fields.map((f) => `\`${f}\``).join(', ')}) |
+${trainable ? `| \`train.py\` | the project's recipe: ${t.optimizer.type} at ${t.optimizer.learningRate}, ${t.schedule.type} schedule, batch ${t.batchSize}, ${t.epochs} epochs, seed ${t.seed} |
+` : ''}| \`data/\` | the dataset as \`train_<field>.npy\` / \`test_<field>.npy\` (fields: ${fields.map((f) => `\`${f}\``).join(', ')}) |
 
 ## Use the trained model
 
@@ -28,7 +28,15 @@ with torch.no_grad():
     prediction = model(${plan.inputs.map((i) => `${i.py}_batch`).join(', ')})  # ${plan.inputs.map((i) => `${i.py}: [batch, ${i.shape.join(', ')}]`).join('; ')}
 \`\`\`
 
-## Train
+${
+    trainable
+      ? ''
+      : `## Train
+
+No train.py here: the project trains with the ${t.recipe} recipe, which this export does not write as a
+PyTorch script yet (or the network has no loss). model.py and the weights are complete.
+`
+  }${trainable ? `## Train
 
 One process (one GPU, or the CPU):
 
@@ -64,5 +72,5 @@ attribute 'get'") unless given \`--redirects 1 --tee 1\`.
 Rank 0 evaluates on the validation split (${Math.round(t.validationSplit * 100)}% of the training data, drawn with the seed) after each
 epoch, writes \`runs/checkpoint.pt\` every ${t.checkpointEverySteps} steps and at each epoch end (\`--resume\`
 continues from it), and at the end \`runs/weights.safetensors\` under the studio's names, ready to import back into the studio.
-`;
+` : ''}`;
 }
