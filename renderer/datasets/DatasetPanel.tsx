@@ -69,6 +69,8 @@ export function DatasetPanel({ api, projectPath, dataset, split, network, onData
   const total = description?.samples ?? 0;
   const validation = Math.round(total * split.validationSplit);
   const maxCount = Math.max(1, ...(description?.classes ?? []).map((c) => c.count));
+  const columnTypes = (typeof dataset.options.types === 'object' && dataset.options.types !== null ? dataset.options.types : {}) as Record<string, string>;
+  const targetColumn = typeof dataset.options.target === 'string' ? dataset.options.target : description?.columns?.[description.columns.length - 1]?.name;
 
   return (
     <section className="dataset-panel" aria-label="Dataset">
@@ -113,7 +115,17 @@ export function DatasetPanel({ api, projectPath, dataset, split, network, onData
               <tbody>
                 {description.columns.map((c) => (
                   <tr key={c.name}>
-                    <td>{c.name}</td><td>{c.type === 'category' ? `category (${c.categories?.length ?? 0})` : c.type}</td><td>{c.missing}</td>
+                    <td>
+                      <label><input type="radio" name="dataset-target" aria-label={`Target ${c.name}`} checked={c.name === targetColumn} onChange={() => onDatasetChange?.({ ...dataset, options: { ...dataset.options, target: c.name } })} /> {c.name}</label>
+                    </td>
+                    <td>
+                      <select aria-label={`Type of ${c.name}`} value={c.type} onChange={(e) => onDatasetChange?.({ ...dataset, options: { ...dataset.options, types: { ...columnTypes, [c.name]: e.target.value } } })}>
+                        <option value="number">number</option>
+                        <option value="category">{`category${c.categories ? ` (${c.categories.length})` : ''}`}</option>
+                        <option value="ignore">ignore</option>
+                      </select>
+                    </td>
+                    <td>{c.missing}</td>
                     {[c.min, c.max, c.mean, c.std].map((v, i) => <td key={i}>{v === undefined ? '' : Number(v.toPrecision(4))}</td>)}
                   </tr>
                 ))}

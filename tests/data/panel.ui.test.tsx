@@ -108,7 +108,22 @@ describe('DatasetPanel', () => {
     render(<DatasetPanel api={stub(table, { features: [0.5, -1, 2, 0], label: [1, 0] }, 2)} projectPath="/p" dataset={ref('csv', 'f.csv')} split={{ seed: 0, validationSplit: 0.5 }} />);
     const rows = within(await screen.findByTestId('sample-table')).getAllByRole('row').map((r) => r.textContent);
     expect(rows).toEqual(['#featureslabel', '00.5, -1yes', '12, 0no']);
-    expect(within(screen.getByRole('table', { name: 'Columns' })).getAllByRole('row')[1].textContent).toBe('sizenumber113.14221');
+    const columns = within(screen.getByRole('table', { name: 'Columns' }));
+    expect(columns.getAllByRole('row')[1].textContent).toBe(' sizenumbercategoryignore113.14221');
+    expect((columns.getByLabelText('Target label') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('edits column types and the target through the dataset options', async () => {
+    const onDatasetChange = vi.fn();
+    const table: DatasetDescriptionMessage = {
+      source: 'f.csv', kind: 'csv', samples: 2, testSamples: 0, fields: [{ name: 'features', shape: [1], dtype: 'f32' }, { name: 'target', shape: [1], dtype: 'f32' }],
+      columns: [{ name: 'zip', type: 'number', missing: 0 }, { name: 'price', type: 'number', missing: 0 }], notes: [], problems: [],
+    };
+    render(<DatasetPanel api={stub(table, { features: [1, 2], target: [3, 4] }, 2)} projectPath="/p" dataset={ref('csv', 'f.csv', { missing: 'drop' })} split={{ seed: 0, validationSplit: 0.5 }} onDatasetChange={onDatasetChange} />);
+    fireEvent.change(await screen.findByLabelText('Type of zip'), { target: { value: 'category' } });
+    expect(onDatasetChange).toHaveBeenLastCalledWith(ref('csv', 'f.csv', { missing: 'drop', types: { zip: 'category' } }));
+    fireEvent.click(screen.getByLabelText('Target zip'));
+    expect(onDatasetChange).toHaveBeenLastCalledWith(ref('csv', 'f.csv', { missing: 'drop', target: 'zip' }));
   });
 });
 
