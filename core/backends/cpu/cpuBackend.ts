@@ -33,6 +33,8 @@ export interface CpuOptions {
   wasm?: boolean;
   /** worker threads for the fast kernels (used where shared memory is available) */
   threads?: ThreadPool;
+  /** a millisecond clock: every executable this backend prepares times its steps (`--profile`) */
+  clock?: () => number;
 }
 
 export class CpuBackend implements Backend {
@@ -41,9 +43,15 @@ export class CpuBackend implements Backend {
   /** the WebAssembly runtime of the fast path, if on */
   readonly runtime: WasmRuntime | undefined;
   private readonly wasmBuffers: CpuBuffer[] = [];
+  /** every executable prepared here, in order (profiles are read from them) */
+  readonly prepared: Executable[] = [];
   private epoch = 0;
 
+  /** set by `profileWith`, or by the `clock` option */
+  clock: (() => number) | undefined;
+
   constructor(readonly mode: DtypeMode = 'f32', options: CpuOptions = {}) {
+    this.clock = options.clock;
     this.runtime = mode === 'f32' && options.wasm !== false ? WasmRuntime.create(options.threads) : undefined;
   }
 
@@ -100,7 +108,9 @@ export class CpuBackend implements Backend {
     if (other !== undefined && !(other instanceof CpuExecutable && other.backend === this)) {
       throw new Error('cpu: can only share variables with an executable of the same backend');
     }
-    return new CpuExecutable(this, plan, options.seed ?? 0, other, options.clock);
+    const executable = new CpuExecutable(this, plan, options.seed ?? 0, other, options.clock ?? this.clock);
+    this.prepared.push(executable);
+    return executable;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
+import { elementwiseStep, reduceStep } from './jsgen';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
 
@@ -15,7 +16,10 @@ export function fastKernel(rt: WasmRuntime, k: Kernel): F32Step | undefined {
   switch (k.prim) {
     case Prim.MatMul:
       return matmulStep(rt, k);
+    case Prim.Sum:
+    case Prim.ReduceMax:
+      return reduceStep(k);
     default:
-      return undefined;
+      return elementwiseStep(k);
   }
 }
