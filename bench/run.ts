@@ -26,7 +26,7 @@ export interface BenchOptions {
   /** repository root (bench/results/ and bench/torch_peer.py live there) */
   root: string;
   log(line: string): void;
-  json?(event: Record<string, unknown>): void;
+  json?(event: { type: string } & Record<string, unknown>): void;
 }
 
 interface Cell { rates: number[]; accuracy?: number; note?: string }

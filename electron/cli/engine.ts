@@ -41,6 +41,8 @@ export interface TrainRequest {
   /** Continue from the project's latest checkpoint instead of starting fresh. */
   resume: boolean;
   json: boolean;
+  /** Time every kernel and print where a training step's time goes (`--profile`). */
+  profile?: boolean;
 }
 
 export interface ExportRequest {
@@ -105,7 +107,7 @@ export async function runBenchmarks(request: BenchRequest, io: CliIo): Promise<n
     quick: request.quick === true,
     root,
     log: (line) => (request.json ? undefined : io.out(line)),
-    ...(request.json ? { json: (event: Record<string, unknown>) => io.json(event) } : {}),
+    ...(request.json ? { json: (event: { type: string } & Record<string, unknown>) => io.json(event) } : {}),
   });
   return 0;
 }

@@ -29,6 +29,7 @@ export async function runTraining(request: TrainRequest, io: CliIo): Promise<num
       signal: controller.signal,
       ...(request.kfold !== undefined ? { kfold: request.kfold } : {}),
       ...(request.resume ? { resume: true } : {}),
+      ...(request.profile === true ? { profile: true } : {}),
     });
     const tty = !request.json && process.stdout.isTTY === true;
     const progress = new TrainProgress(io.out, tty ? (line) => process.stdout.write(`\r\x1b[2K${line}`) : undefined);
@@ -40,6 +41,11 @@ export async function runTraining(request: TrainRequest, io: CliIo): Promise<num
       if (event.type === 'done') status = event.status;
     }
     if (!request.json) io.out(`Run log: ${run.dir}${status === 'stopped' ? ' (continue with --resume)' : ''}`);
+    if (run.profile !== undefined) {
+      const lines = run.profile();
+      if (request.json) io.json({ type: 'profile', lines });
+      else for (const line of lines) io.out(line);
+    }
     return status === 'completed' ? 0 : status === 'stopped' ? 130 : 1;
   } catch (e) {
     if (e instanceof TrainingSetupError) throw new CliError(e.message, { code: 'E_TRAIN_SETUP', diagnostics: e.diagnostics });

@@ -6,7 +6,7 @@
  */
 import { kernelCost } from '../../compile/cost';
 import type { Plan } from '../../compile/plan';
-import type { StepProfile } from '../backend';
+import type { Executable, StepProfile } from '../backend';
 
 /** A kernel slower than this multiple of its roofline bound is called overhead-bound. */
 export const OVERHEAD = 4;
@@ -69,4 +69,26 @@ export function formatProfile(rows: readonly KernelRow[], machine: Machine): str
     lines.push(`${r.kernel.padEnd(24)}${String(r.steps).padStart(6)}${r.ms.toFixed(3).padStart(9)}${`${(100 * r.share).toFixed(1)}%`.padStart(8)}${r.gflops.toFixed(2).padStart(9)}${r.gbs.toFixed(2).padStart(8)}  ${r.regime}`);
   }
   return lines;
+}
+
+/**
+ * Assumed roofline of the WebAssembly kernels on the anchor machine (docs: perf-anchors.md):
+ * 58.7 GFLOP/s of f32x4 mul+add per thread, ~20 GB/s of memory traffic per thread.
+ */
+export function wasmMachine(threads: number): Machine {
+  return { peakGflops: 58.7 * threads, bandwidthGBs: 20 * threads };
+}
+
+/** The profile of the executable that spent the most time (the training step of a run). */
+export function busiestProfile(executables: readonly Executable[], machine: Machine): string[] {
+  let best: Executable | undefined, bestMs = 0;
+  for (const e of executables) {
+    const ms = e.profile().reduce((s, p) => s + (p.runs > 0 ? p.ms : 0), 0);
+    if (ms > bestMs) {
+      best = e;
+      bestMs = ms;
+    }
+  }
+  if (best === undefined) return ['Profile: no timed steps (the run stopped before its first step).'];
+  return formatProfile(profileRows(best.plan, best.profile(), machine), machine);
 }

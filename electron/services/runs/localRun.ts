@@ -6,6 +6,8 @@
  * adversarial) and stream its events, also appended to `<project>/runs/<runId>/events.jsonl`.
  */
 import { createBackend, type Backend } from '../../../core/backends';
+import { CpuBackend } from '../../../core/backends/cpu/cpuBackend';
+import { busiestProfile, wasmMachine } from '../../../core/backends/cpu/profileReport';
 import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
 import { failuresAsEvents } from '../../../core/train/failures';
 import { probeHardwareAdapter } from '../../engine/webgpuProbe';
@@ -36,6 +38,8 @@ export interface LocalRunRequest {
   kfold?: number;
   /** Continue a run from its last checkpoint: true = the newest resumable run, or a run id. */
   resume?: boolean | string;
+  /** Time every kernel of the run (CPU backend) so `LocalRun.profile` can report it. */
+  profile?: boolean;
   /** Called every few steps between steps (the engine host pauses here). */
   yieldToHost?: () => Promise<void>;
 }
@@ -45,6 +49,8 @@ export interface LocalRun {
   dir: string;
   backend: BackendReport;
   events: AsyncGenerator<RunEvent>;
+  /** With `profile`: where the training step's time went, one line per kernel kind. */
+  profile?: () => string[];
 }
 
 /**
@@ -123,6 +129,8 @@ async function findResumable(projectDir: string, resume: true | string): Promise
 export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun> {
   const chosen = await chooseBackend(request.backend);
   const backend = chosen.report;
+  const profiled = request.profile === true && chosen.backend instanceof CpuBackend ? chosen.backend : undefined;
+  if (profiled !== undefined) profiled.clock = () => performance.now();
   const resumed = request.resume ? await findResumable(request.projectDir, request.resume) : undefined;
   // a resumed run trains the project as it was when the run started (its stored copy)
   const project = resumed?.project ?? request.project;
@@ -159,7 +167,10 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
     ...(resumed ? { resumeFrom: resumed.checkpoint } : {}),
   };
   const source = project.training.recipe === 'adversarial' ? trainAdversarial(run) : kfold !== undefined ? trainKFold(run, kfold) : trainSupervised(run);
-  return { runId, dir, backend, events: logged(dir, failuresAsEvents(source)) };
+  return {
+    runId, dir, backend, events: logged(dir, failuresAsEvents(source)),
+    ...(profiled === undefined ? {} : { profile: () => busiestProfile(profiled.prepared, wasmMachine(profiled.runtime?.threads() ?? 1)) }),
+  };
 }
 
 /**
