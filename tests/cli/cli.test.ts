@@ -192,7 +192,7 @@ describe('project validation (train, export, predict)', () => {
       [['export', 'ok2', '--format', 'onnx', '--out', 'no/such/folder/model.onnx'], /the folder .* does not exist/],
       [['predict', 'ok2', '--input', 'input3.csv'], /input3\.csv, line 1: 3 values, the model reads 2 per example/],
       [['predict', 'ok2', '--input', 'missing.csv'], /missing\.csv: no such file or folder/],
-      [['data', 'inspect', 'input.csv'], /'data inspect' is not available in this build yet/],
+      [['data', 'inspect', 'input.csv'], /input\.csv has no data rows/],
       [['data', 'inspect', 'missing'], /no such file or folder/],
       [['bench'], /'bench' is not available in this build yet/],
     ];
