@@ -5,6 +5,7 @@
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
+import { convStep } from './conv';
 import { elementwiseStep, reduceStep } from './jsgen';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
@@ -16,6 +17,10 @@ export function fastKernel(rt: WasmRuntime, k: Kernel): F32Step | undefined {
   switch (k.prim) {
     case Prim.MatMul:
       return matmulStep(rt, k);
+    case Prim.Conv2d:
+    case Prim.Conv2dBackwardInput:
+    case Prim.Conv2dBackwardWeight:
+      return convStep(rt, k);
     case Prim.Sum:
     case Prim.ReduceMax:
       return reduceStep(k);

@@ -94,6 +94,21 @@ export class WasmRuntime {
     return at;
   }
 
+  private scratchAt = 0;
+  private scratchBytes = 0;
+
+  /**
+   * A scratch block of at least `bytes` shared by every kernel (kernels run one after another).
+   * Called at prepare; a bigger request moves it (earlier kernels keep their smaller old block).
+   */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      this.scratchAt = this.alloc(bytes);
+      this.scratchBytes = bytes;
+    }
+    return this.scratchAt;
+  }
+
   free(at: number, bytes: number): void {
     this.freeList.push({ at, bytes: align16(Math.max(bytes, 16)) });
   }
