@@ -14,3 +14,4 @@ export * from './text';
 export * from './chunked';
 export * from './augment';
 export * from './describe';
+export * from './normalize';

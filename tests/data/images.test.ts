@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allocateField, AugmentedDataset, ChunkedDataset, InMemoryDataset, permutation, type Dataset } from '../../core/data';
 import { importImageFolder } from '../../electron/services/datasets/images';
 import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
-import { loadDataset } from '../../electron/services/datasets/load';
+import { holdOut, loadDataset, recipeTrainRows } from '../../electron/services/datasets/load';
 import { ctx, datasetError, readAll, scratch } from './helpers';
 
 const dir = scratch('images');
@@ -103,6 +103,20 @@ function epoch(dataset: Dataset, field: string, batch: number, seed: number): nu
   }
   return out;
 }
+
+describe('standardization', () => {
+  it('z-scores each channel with the statistics of the rows the recipe trains on', async () => {
+    const loaded = await loadDataset({ source: 'gray', kind: 'images', options: { testFraction: 0, normalize: 'standard' } }, ctx(dir));
+    const trainRows = recipeTrainRows(holdOut(6, 0, 3).train, 0.25, 3);
+    const raw: number[] = [];
+    for (const k of trainRows) for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) raw.push(Math.fround(grayValue(k)(x, y) / 255));
+    const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+    const std = Math.sqrt(raw.reduce((a, b) => a + (b - mean) ** 2, 0) / raw.length);
+    const sample = readAll(loaded.train, 'image', [0]);
+    sample.forEach((v, i) => expect(v).toBeCloseTo((Math.fround(grayValue(0)(i % 3, Math.floor(i / 3)) / 255) - mean) / std, 4));
+    expect(loaded.description.notes[1]).toMatch(/^standardized per channel with 4 training images: mean /);
+  });
+});
 
 describe('streaming from disk', () => {
   it('gives the same batches as in memory with the same seed, holding at most cacheChunks chunks', async () => {

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import {
-  AugmentedDataset, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importTable, importText, importWindows,
+  AugmentedDataset, ChannelNormalizedDataset, channelStatistics, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importTable, importText, importWindows,
   InMemoryDataset, parseIdx, parseNpy, seriesFromTable, sniffFormat, SubsetDataset, trainValidationSplit,
   type Dataset, type DatasetDescription, type DatasetKind, type FieldArray, type FieldSpec, type NpyArray, type SeriesTable,
 } from '../../../core/data';
@@ -182,10 +182,17 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
       const imported = await importImageFolder(path, { size: size as [number, number] | undefined, channels, mean: o.numbers('mean'), std: o.numbers('std'), chunkRows: o.integer('chunkRows', 1), cacheChunks: o.integer('cacheChunks', 1) }, ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'), basename(path));
       process.once('exit', () => rmSync(imported.source.file, { force: true }));
       const { train: kept, test } = holdOut(imported.dataset.size, testFraction, ctx.seed);
+      const trainRows = recipeTrainRows(kept, ctx.validationSplit, ctx.seed);
+      // normalize: 'unit' keeps [0, 1]; 'standard' z-scores each channel with the training rows' statistics.
+      const standard = o.oneOf('normalize', ['unit', 'standard'] as const) === 'standard';
+      const statistics = standard ? channelStatistics(imported.dataset, 'image', trainRows) : undefined;
+      const normalized: Dataset = statistics ? new ChannelNormalizedDataset(imported.dataset, 'image', statistics) : imported.dataset;
       const augment = { flip: o.boolean('flip'), shift: o.integer('shift', 0), rotate: o.number('rotate', 0) };
-      const base: Dataset = augment.flip || augment.shift || augment.rotate ? new AugmentedDataset(imported.dataset, augment, ctx.seed, recipeTrainRows(kept, ctx.validationSplit, ctx.seed)) : imported.dataset;
+      const base: Dataset = augment.flip || augment.shift || augment.rotate ? new AugmentedDataset(normalized, augment, ctx.seed, trainRows) : normalized;
       const splits = { train: new SubsetDataset(`${basename(path)}-train`, base, kept), test: test.length ? new SubsetDataset(`${basename(path)}-test`, base, test) : undefined };
-      return describe(ref.source, 'images', splits, [`${imported.shape.join('x')} NCHW, chunks of ${imported.source.chunkRows} on disk`], [
+      const notes = [`${imported.shape.join('x')} NCHW, chunks of ${imported.source.chunkRows} on disk`];
+      if (statistics) notes.push(`standardized per channel with ${trainRows.length} training images: mean ${statistics.mean.map((m) => m.toFixed(4)).join(', ')}, std ${statistics.std.map((v) => v.toFixed(4)).join(', ')}`);
+      return describe(ref.source, 'images', splits, notes, [
         describeSkippedImages(imported.skipped),
         imported.ignored.length ? `${imported.ignored.length} files that are not PNG or JPEG ignored: ${firstFew(imported.ignored, 3)}.` : undefined,
       ]);

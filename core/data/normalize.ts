@@ -1,0 +1,72 @@
+/**
+ * @file Per-channel standardization of an NCHW field, x' = (x - mean_c) / std_c, with statistics
+ * from the given (training) rows only, read in batches through the Dataset interface so that a
+ * streamed set never has to fit in memory.
+ */
+import { allocateField, sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+
+export interface ChannelStatistics {
+  mean: number[];
+  std: number[];
+}
+
+/** Population mean and std per channel (axis 0 of the sample) over `rows`; a zero std becomes 1. */
+export function channelStatistics(dataset: Dataset, field: string, rows: ArrayLike<number>, batch = 256): ChannelStatistics {
+  const spec = dataset.fields[field];
+  const channels = spec.shape[0] ?? 1;
+  const n = sampleSize(spec);
+  const plane = n / channels;
+  const sum = new Float64Array(channels), sq = new Float64Array(channels);
+  const out = allocateField(spec, batch);
+  const indices = new Int32Array(batch);
+  for (let start = 0; start < rows.length; start += batch) {
+    const count = Math.min(batch, rows.length - start);
+    for (let i = 0; i < count; i++) indices[i] = rows[start + i];
+    dataset.gather(field, indices.subarray(0, count), out);
+    for (let i = 0; i < count; i++) {
+      for (let c = 0; c < channels; c++) {
+        for (let p = i * n + c * plane, end = p + plane; p < end; p++) { sum[c] += out[p]; sq[c] += out[p] * out[p]; }
+      }
+    }
+  }
+  const total = Math.max(1, rows.length * plane);
+  const mean = Array.from(sum, (s) => s / total);
+  // var = E[x^2] - E[x]^2 in float64; clamp tiny negative rounding.
+  const std = Array.from(sq, (s, c) => Math.sqrt(Math.max(0, s / total - mean[c] ** 2)) || 1);
+  return { mean, std };
+}
+
+export class ChannelNormalizedDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+
+  constructor(
+    private readonly base: Dataset,
+    private readonly field: string,
+    readonly statistics: ChannelStatistics,
+  ) {
+    this.fields = base.fields;
+    this.classes = base.classes;
+  }
+
+  get name(): string {
+    return this.base.name;
+  }
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    this.base.gather(field, indices, out);
+    if (field !== this.field) return;
+    const { mean, std } = this.statistics;
+    const n = sampleSize(this.fields[field]);
+    const plane = n / mean.length;
+    for (let i = 0; i < indices.length; i++) {
+      for (let c = 0; c < mean.length; c++) {
+        for (let p = i * n + c * plane, end = p + plane; p < end; p++) out[p] = (out[p] - mean[c]) / std[c];
+      }
+    }
+  }
+}
