@@ -1,7 +1,8 @@
 /**
  * @file Connects the editor to the project's runs: builds the run client and actions from the
  * studio, follows the `runEvents` stream for as long as a project is open (so a run keeps drawing
- * while the canvas is shown), and reloads the history when another project opens.
+ * while the canvas is shown; a host that does not push them has its live runs' logs re-read), and
+ * reloads the history when another project opens.
  */
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import '../dashboards/dashboards.css';
@@ -9,7 +10,10 @@ import { useStudio } from '../app/studioContext';
 import { useStudioStore } from '../state/studioStore';
 import { createRunActions, type RunActions } from './runActions';
 import { runsClientOf, type RunsClient } from './runsClient';
-import { useRunsStore } from './runsStore';
+import { isLive, useRunsStore } from './runsStore';
+
+/** How often a host without pushed run events has its live runs' logs re-read. */
+const LOG_POLL_MS = 2_000;
 
 export interface RunsContextValue {
   client: RunsClient;
@@ -40,6 +44,24 @@ export function RunsProvider({ children }: { children: ReactNode }) {
       if (projectPath && (batch.path === undefined || batch.path === projectPath)) ingest(batch.runId, batch.events);
     });
   }, [value]);
+
+  // Without pushed events, follow the live runs by re-reading their logs.
+  useEffect(() => {
+    if (value.live || !path) return;
+    const timer = setInterval(() => {
+      const { runs, projectPath, replaceFromLog } = useRunsStore.getState();
+      for (const run of Object.values(runs)) {
+        if (projectPath !== path || !isLive(run.status)) continue;
+        value.client.readRunEvents({ path, runId: run.runId }).then(
+          (events) => {
+            if (useRunsStore.getState().projectPath === path && events.length) replaceFromLog(run.runId, events);
+          },
+          () => {},
+        );
+      }
+    }, LOG_POLL_MS);
+    return () => clearInterval(timer);
+  }, [value, path]);
 
   useEffect(() => {
     if (useRunsStore.getState().projectPath === path) return;

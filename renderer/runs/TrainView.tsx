@@ -27,7 +27,7 @@ function TrainViewView() {
     <main className="train-view" data-testid="train-view">
       <RunHistory />
       <div className="train-view__main">
-        {runs && !runs.live && <div className="train-view__notice">This studio does not stream run events to the page yet: a run’s dashboard fills in from its log when the run ends or the page is reloaded.</div>}
+        {runs && !runs.live && <div className="train-view__notice">This studio does not push run events to the page yet: live runs are followed by re-reading their logs every 2 s (every 10th step).</div>}
         {compared.length >= 2 && (
           <div className="tabs train-view__tabs" role="tablist">
             <button type="button" role="tab" className={`tab${!showCompare ? ' is-active' : ''}`} onClick={() => setTab('dashboard')} data-testid="tab-dashboard">

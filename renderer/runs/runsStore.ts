@@ -36,6 +36,8 @@ export interface RunsState {
   setListings(listings: RunListing[]): void;
   /** Fold a batch of events of `runId` (a new run id joins the history at the top). */
   ingest(runId: string, events: readonly RunEvent[]): void;
+  /** Fold a run afresh from its whole log (hosts that do not push events); a local pause is kept. */
+  replaceFromLog(runId: string, events: readonly RunEvent[]): void;
   /** A run the services just started: shown at once, before its first event. */
   addRun(runId: string): void;
   setStatus(runId: string, status: RunStatus): void;
@@ -97,6 +99,15 @@ export const useRunsStore = create<RunsState>()((set, get) => {
     ingest: (runId, events) => {
       const run = ensureRun(runId);
       applyRunEvents(run, events);
+      throttle.request();
+    },
+    replaceFromLog: (runId, events) => {
+      const old = get().runs[runId];
+      const run = createRunView(runId);
+      applyRunEvents(run, events);
+      if (old?.status === 'paused' && !run.done) run.status = 'paused';
+      run.version = (old?.version ?? 0) + 1;
+      set((s) => ({ runs: { ...s.runs, [runId]: run }, order: s.order.includes(runId) ? s.order : [runId, ...s.order] }));
       throttle.request();
     },
     addRun: (runId) => {
