@@ -76,7 +76,7 @@ describe('packaging with a stand-in Electron', () => {
     const unpacked = join(out, 'linux-unpacked');
     expect(existsSync(join(unpacked, 'brrr-studio'))).toBe(true);
     const entries = listPackage(join(unpacked, 'resources', 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/'));
-    for (const required of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html']) {
+    for (const required of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/engine/host.mjs', '/dist/renderer/index.html', '/data/corpus/devils-dictionary.txt']) {
       expect(entries).toContain(required);
     }
     const unwanted = entries.filter(
@@ -93,5 +93,7 @@ describe('packaging with a stand-in Electron', () => {
     }
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string };
     expect(entries).toContain(`/${manifest.main}`);
+    // Native addons (image decoding, WebGPU in Node) load from outside the asar.
+    for (const native of ['sharp', 'webgpu']) expect(existsSync(join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', native))).toBe(true);
   });
 });

@@ -33,6 +33,7 @@ beforeEach(() => {
   write('electron/main/main.ts', "process.stdout.write(new URL('.', import.meta.url).protocol);\n");
   write('electron/preload/preload.ts', "import { contextBridge } from 'electron';\nimport { greeting } from './greeting';\ncontextBridge.exposeInMainWorld('greeting', greeting);\n");
   write('electron/preload/greeting.ts', "export const greeting = (): string => 'hello';\n");
+  write('electron/engine/host.ts', "import { parentPort } from 'node:worker_threads';\nparentPort?.postMessage('ready');\n");
   write('electron/cli/main.ts', "import { z } from 'zod';\nexport async function main(): Promise<number> { return z.number().parse(0); }\n");
   write('build/vite.config.ts', "export default { root: new URL('../renderer', import.meta.url).pathname, build: { outDir: '../dist/renderer', emptyOutDir: true } };\n");
   write('renderer/index.html', '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n');
@@ -47,7 +48,7 @@ describe('build/bundle.mjs', () => {
   it('bundles main, preload, the command line and the renderer in the formats they need', async () => {
     const result = runBundle();
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toMatch(/^build: dist\/electron\/main\.cjs, dist\/electron\/preload\.cjs, dist\/cli\/brrr\.mjs, dist\/renderer\/ in [\d.]+ s$/);
+    expect(result.stdout.trim()).toMatch(/^build: dist\/electron\/main\.cjs, dist\/electron\/preload\.cjs, dist\/cli\/brrr\.mjs, dist\/engine\/host\.mjs, dist\/renderer\/ in [\d.]+ s$/);
 
     // main: CommonJS, and import.meta.url still works there.
     const main = spawnSync(process.execPath, [join(mini, 'dist/electron/main.cjs')], { encoding: 'utf8' });
