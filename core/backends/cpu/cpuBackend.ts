@@ -16,7 +16,9 @@ import { initialize } from '../../random/initializers';
 import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions, StepProfile } from '../backend';
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
+import { elementwiseChains, type ElementwiseChain } from '../../compile/fuse';
 import { fastKernel } from './wasm/fast';
+import { fusedStep } from './wasm/jsgen';
 import { WasmRuntime } from './wasm/runtime';
 import type { ThreadPool } from './wasm/threadPool';
 
@@ -119,6 +121,27 @@ function asCpu(b: DeviceBuffer): CpuBuffer {
   return b;
 }
 
+interface FusedRun {
+  leaves: ElementwiseChain['leaves'];
+  loop: (leaves: readonly Float32Array[], out: Float32Array) => void;
+  /** profile name: fused(prim+prim+...) */
+  name: string;
+}
+
+/** The plan's elementwise chains this backend can run as one loop: steps to skip, loops by last step. */
+function fusedRuns(plan: Plan): { skip: Set<number>; last: Map<number, FusedRun> } {
+  const skip = new Set<number>();
+  const last = new Map<number, FusedRun>();
+  for (const c of elementwiseChains(plan)) {
+    const kernels = c.steps.map((i) => (plan.steps[i] as Extract<Plan['steps'][number], { op: 'run' }>).kernel);
+    const loop = fusedStep(kernels, c.operands, c.leaves.map((l) => l.shape));
+    if (loop === undefined) continue;
+    for (const i of c.steps.slice(0, -1)) skip.add(i);
+    last.set(c.steps[c.steps.length - 1], { leaves: c.leaves, loop, name: `fused(${kernels.map((k) => k.prim).join('+')})` });
+  }
+  return { skip, last };
+}
+
 class CpuExecutable implements Executable {
   private readonly buffers: CpuBuffer[];
   private readonly program: (() => void)[] = [];
@@ -151,6 +174,7 @@ class CpuExecutable implements Executable {
     this.program.length = 0;
     this.timings.length = 0;
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
+    const fusion = backend.runtime === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan);
     plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':
@@ -163,11 +187,15 @@ class CpuExecutable implements Executable {
           break;
         }
         case 'run': {
+          if (fusion.skip.has(index)) break; // computed inside its chain's fused loop
           const k = s.kernel;
-          const inputs = s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
+          const chain = fusion.last.get(index);
+          const inputs = chain !== undefined
+            ? chain.leaves.map((l) => view(l.buffer, sizeOf(l.shape)))
+            : s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
           const out = view(s.output, sizeOf(k.output.shape));
           const ctx = this.ctx;
-          const fast = backend.runtime === undefined ? undefined : fastKernel(backend.runtime, k);
+          const fast = chain?.loop ?? (backend.runtime === undefined ? undefined : fastKernel(backend.runtime, k));
           const run: CpuKernel<Prim> = fast !== undefined
             ? (_, x, o) => fast(x as Float32Array[], o as Float32Array)
             : cpuKernels[k.prim] as CpuKernel<Prim>;
@@ -175,7 +203,7 @@ class CpuExecutable implements Executable {
             this.program.push(() => run(k, inputs, out, ctx));
             break;
           }
-          const t: StepProfile = { step: index, prim: k.prim, ms: 0, runs: 0 };
+          const t: StepProfile = { step: index, prim: chain?.name ?? k.prim, ms: 0, runs: 0 };
           this.timings.push(t);
           this.program.push(() => {
             const start = clock();

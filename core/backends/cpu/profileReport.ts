@@ -5,6 +5,7 @@
  * OVERHEAD × t* is overhead-bound (dispatch, scalar JS, poor locality), not limited by the machine.
  */
 import { kernelCost } from '../../compile/cost';
+import { elementwiseChains } from '../../compile/fuse';
 import type { Plan } from '../../compile/plan';
 import type { Executable, StepProfile } from '../backend';
 
@@ -32,13 +33,20 @@ export interface KernelRow {
 export function profileRows(plan: Plan, profile: readonly StepProfile[], machine: Machine): KernelRow[] {
   const groups = new Map<string, { steps: number; ms: number; flops: number; bytes: number; bound: number }>();
   let total = 0;
+  const chains = new Map(elementwiseChains(plan).map((c) => [c.steps[c.steps.length - 1], c.steps]));
   for (const p of profile) {
     const s = plan.steps[p.step];
     if (s.op !== 'run' || p.runs === 0) continue;
-    const cost = kernelCost(s.kernel);
+    // a fused chain costs its steps' flops; its traffic is approximated by the last step's
+    const fused = p.prim.startsWith('fused') ? chains.get(p.step) ?? [p.step] : [p.step];
+    const cost = { flops: 0, bytes: kernelCost(s.kernel).bytes };
+    for (const i of fused) {
+      const f = plan.steps[i];
+      if (f.op === 'run') cost.flops += kernelCost(f.kernel).flops;
+    }
     const ms = p.ms / p.runs;
     total += ms;
-    const key = s.kernel.prim;
+    const key = p.prim.startsWith('fused') ? 'fused elementwise' : s.kernel.prim;
     const g = groups.get(key) ?? { steps: 0, ms: 0, flops: 0, bytes: 0, bound: 0 };
     g.steps++;
     g.ms += ms;

@@ -12,6 +12,7 @@
  * + − × ÷ and compares; libm calls are the same functions).
  */
 import { Prim, type ReducePrim } from '../../../ir/prims';
+import type { Operand } from '../../../compile/fuse';
 import type { Kernel } from '../../../compile/plan';
 import { erf } from '../kernels/erf';
 import { sigmoid } from '../kernels/elementwise';
@@ -115,3 +116,48 @@ export function reduceStep(k: Kernel & { prim: ReducePrim }): F32Step | undefine
   }
   return undefined;
 }
+
+/**
+ * One loop for a fused elementwise chain (core/compile/fuse.ts): leaves loaded once per element
+ * (by their broadcast pattern), each step's expression on locals, one store of the last result.
+ * Undefined when no single [outer, inner] split fits every leaf.
+ */
+export function fusedStep(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[]): ((leaves: readonly Float32Array[], out: Float32Array) => void) | undefined {
+  const out = kernels[kernels.length - 1].output.shape;
+  const exprs = kernels.map((k) => EXPR[k.prim]);
+  if (exprs.some((e) => e === undefined)) return undefined;
+  for (let s = 0; s <= out.length; s++) {
+    const access = leafShapes.map((shape) => classify(shape, out, s));
+    if (access.some((a) => a === undefined)) continue;
+    const outer = sizeOf(out.slice(0, s)), inner = sizeOf(out.slice(s));
+    const hoisted: string[] = [], perOuter: string[] = [], perElement: string[] = [];
+    access.forEach((a, i) => {
+      if (a === 'scalar') hoisted.push(`const l${i} = x[${i}][0];`);
+      else if (a === 'outer') perOuter.push(`const l${i} = L${i}[p];`);
+      else perElement.push(`const l${i} = L${i}[${a === 'inner' ? 'j' : 'i'}];`);
+    });
+    const body = kernels.map((k, t) => {
+      const names = k.prim === Prim.Where ? ['c', 'a', 'b'] : NAMES;
+      const ref = (o: Operand): string => ('leaf' in o ? `l${o.leaf}` : `v${o.node}`);
+      const expr = (exprs[t] as string).replace(/\b[abc]\b/g, (id) => ref(operands[t][names.indexOf(id)]));
+      return `const v${t} = ${expr};`;
+    });
+    const arrays = leafShapes.map((_, i) => `const L${i} = x[${i}];`).join(' ');
+    const source = `return function (x, o) {
+  ${arrays} ${hoisted.join(' ')}
+  for (let p = 0, i = 0; p < ${outer}; p++) {
+    ${perOuter.join(' ')}
+    for (let j = 0; j < ${inner}; j++, i++) { ${perElement.join(' ')} ${body.join(' ')} o[i] = v${kernels.length - 1}; }
+  }
+};`;
+    let f = fusedCache.get(source);
+    if (f === undefined) {
+      f = new Function('sig', 'erf', source)(sigmoid, erf) as (x: readonly Float32Array[], o: Float32Array) => void;
+      fusedCache.set(source, f);
+    }
+    return f;
+  }
+  return undefined;
+}
+
+const fusedCache = new Map<string, (x: readonly Float32Array[], o: Float32Array) => void>();
