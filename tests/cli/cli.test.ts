@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_FILE_NAME, parseProjectText } from '../../core/project';
+import { templateInfos } from '../../core/templates';
 import { ensureBuilt, repoRoot } from '../build/ensureBuilt';
 import { runBrrr, spawnBrrr, stop, waitForLine, type BrrrResult } from './runBrrr';
 
@@ -136,10 +137,16 @@ describe('brrr new', () => {
     expect(() => readFileSync(join(dir, PROJECT_FILE_NAME))).toThrow();
   });
 
-  it('says a planned template is not available yet', async () => {
-    const result = await run(['new', 'text-transformer', 'tt']);
-    expect(result.code).toBe(1);
-    expect(expectOneErrorLine(result)).toMatch(/'text-transformer' is not available yet/);
+  it.each(templateInfos().map((t) => [t.name, t.available] as const))('new %s: creates the project when the template is available (%s), else says it is not available yet', async (name, available) => {
+    const result = await run(['new', name, `from-${name}`]);
+    if (available) {
+      expect(result.code, result.stderr).toBe(0);
+      const parsed = parseProjectText(readFileSync(join(scratch, `from-${name}`, PROJECT_FILE_NAME), 'utf8'));
+      expect(parsed.ok).toBe(true);
+    } else {
+      expect(result.code).toBe(1);
+      expect(expectOneErrorLine(result)).toMatch(new RegExp(`'${name}' is not available yet`));
+    }
   });
 });
 
