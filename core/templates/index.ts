@@ -8,6 +8,8 @@ import { mnistCnn } from './mnistCnn';
 import { mnistGan } from './mnistGan';
 import { mnistMlp } from './mnistMlp';
 import { neuron } from './neuron';
+import { sensorLstm } from './sensorLstm';
+import { textTransformer } from './textTransformer';
 
 export interface TemplateDef {
   name: TemplateName;
@@ -17,17 +19,19 @@ export interface TemplateDef {
   build(projectName: string): Project;
 }
 
-/** Templates that exist so far; the others are listed as not yet available. */
+/** Templates that exist; a name of the contract without one here is listed as not yet available. */
 const templates: Partial<Record<TemplateName, TemplateDef>> = {
   neuron,
   'mnist-mlp': mnistMlp,
   'mnist-cnn': mnistCnn,
   'mnist-gan': mnistGan,
+  'sensor-lstm': sensorLstm,
+  'text-transformer': textTransformer,
 };
 
 const PLANNED: Record<TemplateName, { title: string; description: string }> = {
   neuron: { title: 'Sigmoid neuron', description: 'One neuron, two features, trained by backpropagation.' },
-  'mnist-mlp': { title: 'MNIST MLP', description: 'A 784-128-10 multilayer perceptron on handwritten digits.' },
+  'mnist-mlp': { title: 'MNIST MLP', description: 'A 784-256-128-10 multilayer perceptron with dropout on handwritten digits.' },
   'mnist-cnn': { title: 'MNIST CNN', description: 'A convolutional network for handwritten digits.' },
   'mnist-gan': { title: 'MNIST GAN', description: 'A generator and a discriminator trained against each other.' },
   'sensor-lstm': { title: 'Predictive maintenance LSTM', description: 'Failure prediction from multi-machine sensor series.' },

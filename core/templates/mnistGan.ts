@@ -1,17 +1,23 @@
-/** @file Template `mnist-gan`: a DCGAN-style generator (Dense → ConvTranspose2D ×2) and a convolutional discriminator, trained against each other on MNIST. */
-import type { Network, ProjectNode } from '../project/schema';
+/**
+ * @file Template `mnist-gan`: a DCGAN-style generator (Dense → BatchNorm → ConvTranspose2D ×2) and
+ * a strided-convolution discriminator with LeakyReLU, trained against each other on MNIST with the
+ * DCGAN settings (Adam 2e-4, β1 0.5). Sized for a CPU: narrow layers, batch 32, two epochs (~3,700
+ * generator steps). Measured by `npm run templates:check`: the mnist-cnn
+ * classifier names generated digits with mean top-class probability ≥ 0.9, all ten among 1,000.
+ */
+import { chainNetwork, type Chain } from './chain';
 import type { TemplateDef } from './index';
 import { projectSkeleton } from './index';
-
-type Chain = [string, string, Record<string, unknown>][];
 
 /** 64 noise values → 32×7×7 → 16×14×14 → 1×28×28 in 0..1 (MNIST pixels are scaled to 0..1). */
 const generator: Chain = [
   ['noise', 'Input', { shape: [64], field: 'noise' }],
   ['project', 'Dense', { units: 32 * 7 * 7 }],
-  ['relu1', 'ReLU', {}],
   ['reshape', 'Reshape', { shape: [32, 7, 7] }],
+  ['bn1', 'BatchNorm', {}],
+  ['relu1', 'ReLU', {}],
   ['up1', 'ConvTranspose2D', { filters: 16, kernel: [4, 4], stride: [2, 2], padding: [1, 1] }],
+  ['bn2', 'BatchNorm', {}],
   ['relu2', 'ReLU', {}],
   ['up2', 'ConvTranspose2D', { filters: 1, kernel: [4, 4], stride: [2, 2], padding: [1, 1] }],
   ['pixels', 'Sigmoid', {}],
@@ -30,29 +36,19 @@ const discriminator: Chain = [
   ['loss', 'BCEWithLogitsLoss', { target: 'real' }],
 ];
 
-function chainNetwork(id: string, name: string, chain: Chain, y: number): Network {
-  return {
-    id,
-    name,
-    nodes: chain.map(([nodeId, type, params], i): ProjectNode => ({ id: nodeId, type, params, position: { x: 200 * i, y } })),
-    edges: chain.slice(1).map(([nodeId], i) => ({ id: `e${i + 1}`, source: { node: chain[i][0], port: 'out' }, target: { node: nodeId, port: 'in' } })),
-    groups: [],
-  };
-}
-
 export const mnistGan: TemplateDef = {
   name: 'mnist-gan',
   title: 'MNIST GAN',
   description: 'A generator and a discriminator trained against each other.',
   build: (name) => ({
-    ...projectSkeleton(name, 'The generator turns random noise into digit images; the discriminator learns to tell them from real MNIST digits, and each improves by beating the other.'),
-    networks: [chainNetwork('generator', 'Generator', generator, 120), chainNetwork('discriminator', 'Discriminator', discriminator, 120)],
+    ...projectSkeleton(name, 'The generator turns random noise into digit images; the discriminator learns to tell them from real MNIST digits, and each improves by beating the other. The sample grid shows the same noise every epoch; the diagnosis flags mode collapse and a discriminator that wins outright.'),
+    networks: [chainNetwork('generator', 'Generator', generator), chainNetwork('discriminator', 'Discriminator', discriminator)],
     training: {
       recipe: 'adversarial',
       networks: { generator: 'generator', discriminator: 'discriminator' },
       datasetId: 'mnist',
-      epochs: 5,
-      batchSize: 64,
+      epochs: 2,
+      batchSize: 32,
       seed: 1,
       optimizer: { type: 'adam', learningRate: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 },
       schedule: { type: 'constant', warmupSteps: 0 },

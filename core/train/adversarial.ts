@@ -23,6 +23,7 @@ import { STEP_INPUT, Tracer } from '../tensor';
 import { epochOrder } from './batches';
 import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPosition } from './checkpoint';
 import { runEvent, type MetricValues, type RunEvent } from './events';
+import { GanDiagnosis, sampleDiversity } from './ganDiagnosis';
 import { applyOptimizer, LR_INPUT } from './optimizers';
 import { compileSupervised, optimizerFromProject } from './program';
 import { learningRateAt } from './schedules';
@@ -131,6 +132,11 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const now = run.now ?? Date.now;
   const started = now();
   const all = [gan.dTrain, gan.gForward, gan.gTrain];
+  const diagnosis = new GanDiagnosis();
+  diagnosis.restore(resume?.extra?.ganDiagnosis as string[] | undefined);
+  const realSample = new Float32Array(Math.min(B, data.size) * imageSize);
+  data.gather(gan.imageField, Int32Array.from({ length: Math.min(B, data.size) }, (_, i) => i), realSample);
+  const realDiversity = sampleDiversity(realSample, imageSize);
 
   const dImages = new Float32Array(2 * B * imageSize);
   const dLabels = new Float32Array(2 * B).fill(0, B).fill(1, 0, B);
@@ -156,7 +162,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   };
   const save = async function* (epoch: number, stepInEpoch: number): AsyncGenerator<RunEvent> {
     if (!run.checkpoints) return;
-    const position: RunPosition = { version: CHECKPOINT_VERSION, runId: run.runId, recipe: 'adversarial', seed, step, epoch, stepInEpoch, epochs, metrics: last, sinceBest: 0 };
+    const position: RunPosition = { version: CHECKPOINT_VERSION, runId: run.runId, recipe: 'adversarial', seed, step, epoch, stepInEpoch, epochs, metrics: last, sinceBest: 0, extra: { ganDiagnosis: diagnosis.snapshot() } };
     const path = await run.checkpoints.save({ position, variables: await captureVariables(all) }, 'last');
     yield runEvent('checkpoint', { step, epoch: epoch + (stepInEpoch === 0 ? 0 : 1), path, kind: 'last' });
   };
@@ -193,6 +199,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
       count++;
       const t = now();
       yield runEvent('step', { step, epoch: epoch + 1, loss: gLoss, generatorLoss: gLoss, discriminatorLoss: dLoss, learningRate: lr[0], samplesPerSecond: (count * B * (k + 1) * 1000) / Math.max(1, t - epochStarted) });
+      for (const w of diagnosis.step(step, dLoss, gLoss)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });
       if (run.yieldToHost && step % 8 === 0) await run.yieldToHost();
       if (run.signal?.aborted) {
         yield* save(epoch, i + 1);
@@ -205,7 +212,10 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
     const train = { discriminator_loss: dSum / Math.max(1, count), generator_loss: gSum / Math.max(1, count) };
     last = { train_discriminator_loss: train.discriminator_loss, train_generator_loss: train.generator_loss };
     yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train });
-    yield sampleGrid(await generate(SAMPLE_STREAM, 0), gan.imageShape, epoch + 1, step);
+    const generated = await generate(SAMPLE_STREAM, 0);
+    const diversity = sampleDiversity(generated, imageSize);
+    yield sampleGrid(generated, gan.imageShape, epoch + 1, step);
+    for (const w of diagnosis.samples(step, epoch + 1, diversity, realDiversity)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });
     yield* save(epoch + 1, 0);
   }
   yield runEvent('done', { status: 'completed', step, epochs, seconds: (now() - started) / 1000, metrics: last });

@@ -49,7 +49,15 @@ export type RunEvent =
   /** Generated samples of an adversarial run: `images[i]` holds `shape` values in 0..1. */
   | { type: 'samples'; v: number; epoch: number; step: number; shape: number[]; images: number[][] }
   /** One fold of a k-fold run finished (`fold` from 1), or the summary (`fold` 0) with mean and standard deviation. */
-  | { type: 'kfold'; v: number; fold: number; folds: number; metrics: MetricValues; mean?: MetricValues; std?: MetricValues };
+  | { type: 'kfold'; v: number; fold: number; folds: number; metrics: MetricValues; mean?: MetricValues; std?: MetricValues }
+  /**
+   * A two-feature classifier's decision surface at an epoch end: `probabilities[row][col]` is
+   * p(class 1) at x = xRange[0] + col·Δx, y = yRange[0] + row·Δy over a `size`×`size` grid, with a
+   * few training points; `weights`/`bias` when the model is one linear unit (w·x + b = 0 is the line).
+   */
+  | { type: 'decisionBoundary'; v: number; epoch: number; step: number; xRange: [number, number]; yRange: [number, number]; size: number; probabilities: number[][]; points: { x: number; y: number; label: number }[]; weights?: [number, number]; bias?: number }
+  /** Text a language model generated at an epoch end (sampled from its softmax), with the prompt it continued and the bigram baseline's loss on the validation split. */
+  | { type: 'text'; v: number; epoch: number; step: number; prompts: string[]; samples: string[]; temperature: number; baselineLoss?: number };
 
 export type RunEventType = RunEvent['type'];
 

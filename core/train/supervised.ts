@@ -15,6 +15,8 @@ import { evaluate, evaluateDetailed, weightHistograms } from './evaluation';
 import { runEvent, type BackendReport, type MetricValues, type RunEvent } from './events';
 import { compileSupervised, GRADIENT_NORM_OUTPUT, LR_INPUT, STEP_INPUT } from './program';
 import { compileProbe, firstNonFinite, reluZeroFractions, type Probe } from './probe';
+import { boundarySetup, decisionBoundaryEvent } from './decisionBoundary';
+import { textEvent, textSetup } from './textSamples';
 import { learningRateAt, type Schedule } from './schedules';
 import { TaskMetrics } from './taskMetrics';
 
@@ -119,6 +121,9 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
   const compiled = compileSupervised(network, recipe, backend, batchSize, seed);
   if (!compiled.ok) throw new TrainingSetupError(`${network.name} cannot be trained yet: ${describeDiagnostics(compiled.diagnostics)}`, compiled.diagnostics);
   const model = compiled.model;
+  // epoch-end views some models call for: a 2-feature classifier's boundary, a language model's text
+  const boundary = boundarySetup(model, trainSet);
+  const text = textSetup(model, trainSet, validationSet);
   let batcher: Batcher;
   try {
     batcher = new Batcher(trainSet, [...model.feeds], batchSize);
@@ -255,6 +260,10 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
     if (detail?.confusion) yield runEvent('confusion', { split: 'validation', epoch: epoch + 1, classes: confusionClasses(run.data.train.classes, detail.confusion.length), matrix: detail.confusion });
     if (detail && detail.predictions.length > 0) yield runEvent('predictions', { split: 'validation', epoch: epoch + 1, kind: model.task.kind === 'regression' ? 'regression' : 'classification', items: detail.predictions });
     yield runEvent('histograms', { epoch: epoch + 1, step, layers: await weightHistograms(model.train, model.paramNames) });
+    const drawn = boundary ? await decisionBoundaryEvent(model, boundary, epoch + 1, step) : undefined;
+    if (drawn) yield drawn;
+    const written = text ? await textEvent(model, text, epoch + 1, step) : undefined;
+    if (written) yield written;
     const warnings = diagnosis.epoch(epoch + 1, step, train, validation);
     const probed = probeFor();
     if (probed) warnings.push(...diagnosis.activations(step, reluZeroFractions(await probed.run(batcher.fill(batches[0])))));

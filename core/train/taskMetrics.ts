@@ -1,6 +1,7 @@
 /**
  * @file Metrics for a task over an epoch or an evaluation: batches of (prediction, target) in,
- * named values out. Classification: accuracy, top-k, macro F1; binary: accuracy (logit > 0), AUC;
+ * named values out. Classification: accuracy, top-k, macro F1 (two classes: also AUC of the score
+ * logit₁ − logit₀, which ranks as p(class 1) does); binary: accuracy (logit > 0), AUC;
  * regression: MAE, RMSE. The loss is averaged by sample count.
  */
 import type { HostArray } from '../backends/backend';
@@ -18,7 +19,7 @@ export class TaskMetrics {
 
   constructor(readonly task: TaskKind) {
     if (task.kind === 'classification') this.classification = new ClassificationAccumulator(task.classes, Math.min(5, task.classes));
-    else if (task.kind === 'binary') this.auc = new AucAccumulator();
+    if (task.kind === 'binary' || (task.kind === 'classification' && task.classes === 2)) this.auc = new AucAccumulator();
     else this.regression = new RegressionAccumulator();
   }
 
@@ -28,6 +29,9 @@ export class TaskMetrics {
     this.count += rows;
     if (this.classification) {
       this.classification.update(prediction.subarray(0, rows * this.classification.numClasses) as Float32Array, target as Int32Array);
+      if (this.auc && prediction.length >= 2 * rows) {
+        this.auc.update(Float32Array.from({ length: rows }, (_, i) => prediction[2 * i + 1] - prediction[2 * i]), Array.from({ length: rows }, (_, i) => target[i]));
+      }
     } else if (this.auc) {
       for (let i = 0; i < rows; i++) if ((prediction[i] > 0 ? 1 : 0) === (target[i] !== 0 ? 1 : 0)) this.binaryHits++;
       this.auc.update(prediction.subarray(0, rows), Array.from({ length: rows }, (_, i) => target[i]));
@@ -56,6 +60,8 @@ export class TaskMetrics {
       values.accuracy = r.accuracy;
       values[`top${r.k}`] = r.topKAccuracy;
       values.f1 = r.macroF1;
+      const auc = this.auc?.result();
+      if (auc !== undefined && Number.isFinite(auc)) values.auc = auc;
     } else if (this.auc) {
       values.accuracy = this.binaryHits / Math.max(1, this.count);
       const auc = this.auc.result();

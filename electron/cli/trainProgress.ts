@@ -75,6 +75,12 @@ export class TrainProgress {
       case 'samples':
         this.write(`epoch ${event.epoch}: ${event.images.length} generated samples`);
         return;
+      case 'text':
+        this.write(`epoch ${event.epoch} generated: ${JSON.stringify(event.samples[0] ?? '')}${event.baselineLoss !== undefined ? `  (bigram baseline loss ${event.baselineLoss.toFixed(4)})` : ''}`);
+        return;
+      case 'decisionBoundary':
+        if (event.weights && event.bias !== undefined) this.write(`epoch ${event.epoch} boundary: ${event.weights[0].toFixed(3)}·x + ${event.weights[1].toFixed(3)}·y + ${event.bias.toFixed(3)} = 0`);
+        return;
       case 'histograms':
       case 'confusion':
       case 'predictions':
