@@ -118,6 +118,11 @@ describe('training from the studio, driven by Chromium', () => {
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => row.getByTestId('run-status').getAttribute('data-status')).toBe('stopped');
     await expect.poll(() => row.textContent()).toMatch(/loss \d/);
+    // Its dashboard comes back from the log, with the way to continue it.
+    await row.locator('.run-row__main').click();
+    await expect(page.getByTestId('run-outcome').textContent()).resolves.toContain('The run was stopped');
+    await page.getByTestId('run-continue').waitFor();
+    expect(await points()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });
