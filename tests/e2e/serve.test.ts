@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME } from '../../core/project';
-import { templateInfos } from '../../core/templates';
+import { findTemplate, templateInfos } from '../../core/templates';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
@@ -79,19 +79,21 @@ describe('brrr serve, driven by Chromium', () => {
     if (SCREENSHOTS) await page.screenshot({ path: path.join(REPO_ROOT, 'docs/start-screen.png') });
     await page.getByTestId('create-project').click();
 
-    // Editor with the template's six layers drawn.
+    // Editor with every layer of the template drawn.
     await page.getByTestId('editor').waitFor();
     const nodes = page.getByTestId('canvas').locator('.react-flow__node');
-    await expect.poll(() => nodes.count(), { timeout: 10_000 }).toBe(6);
+    const templateNodes = findTemplate('mnist-mlp')!.build('E2E Project').networks[0].nodes.length;
+    await expect.poll(() => nodes.count(), { timeout: 10_000 }).toBe(templateNodes);
     await expect(page.getByTestId('dirty-indicator').getAttribute('data-dirty')).resolves.toBe('false');
-    await expect(page.getByTestId('status').textContent()).resolves.toContain('6 layers');
+    await expect(page.getByTestId('status').textContent()).resolves.toContain(`${templateNodes} layers`);
     if (SCREENSHOTS) {
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshot.png') });
     }
 
     // Drag the ReLU node down.
-    const relu = page.locator('.react-flow__node[data-id="relu"]');
+    const movedId = findTemplate('mnist-mlp')!.build('E2E Project').networks[0].nodes[1].id;
+    const relu = page.locator(`.react-flow__node[data-id="${movedId}"]`);
     const before = await flowPosition(relu);
     const box = await relu.boundingBox();
     if (!box) throw new Error('the relu node has no box on screen');
@@ -116,7 +118,7 @@ describe('brrr serve, driven by Chromium', () => {
     const parsed = parseProjectText(readFileSync(file, 'utf8'), file);
     if (!parsed.ok) throw new Error(`the saved project does not parse: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
     expect(parsed.project.name).toBe('E2E Project');
-    const saved = parsed.project.networks[0]?.nodes.find((n) => n.id === 'relu');
+    const saved = parsed.project.networks[0]?.nodes.find((n) => n.id === movedId);
     expect(saved?.position).toEqual(after);
     expect(readdirSync(folder).filter((name) => name.startsWith('.brrr-tmp-') || /\.tmp$|~$/.test(name))).toEqual([]);
   });

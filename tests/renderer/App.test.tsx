@@ -29,7 +29,8 @@ function fakeStudio(overrides: Partial<AppInfo> = {}) {
   };
   const studio = {
     getAppInfo: vi.fn(async () => info),
-    listTemplates: vi.fn(async () => templateInfos()),
+    // One template marked planned, so the start screen's disabled state is checked whatever the core offers.
+    listTemplates: vi.fn(async () => templateInfos().map((t) => (t.name === 'text-transformer' ? { ...t, available: false } : t))),
     listRecentProjects: vi.fn(async () => []),
     listWorkspaceProjects: vi.fn(async () => [{ path: '/ws/old', name: 'Old one', modifiedAt: new Date().toISOString() }]),
     createProject: vi.fn(async ({ template, name }) => {
@@ -87,20 +88,22 @@ describe('App', () => {
     expect(studio.createProject).toHaveBeenCalledWith({ template: 'mnist-mlp', name: 'Digits' });
     expect(screen.getByTestId('project-name').textContent).toBe('Digits');
     expect(screen.getByTestId('dirty-indicator').dataset.dirty).toBe('false');
-    await waitFor(() => expect(document.querySelectorAll('.react-flow__node')).toHaveLength(6));
-    expect(screen.getByTestId('status').textContent).toContain('6 layers');
+    const templateNodes = findTemplate('mnist-mlp')!.build('Digits').networks[0].nodes.length;
+    await waitFor(() => expect(document.querySelectorAll('.react-flow__node')).toHaveLength(templateNodes));
+    expect(screen.getByTestId('status').textContent).toContain(`${templateNodes} layers`);
     expect(screen.getByTestId('status').textContent).toContain('test · linux');
 
     // A moved node: the document changes and is dirty until saved.
     const network = useStudioStore.getState().document?.project.networks[0];
     if (!network) throw new Error('no network');
-    act(() => useStudioStore.getState().replaceNetwork({ ...network, nodes: network.nodes.map((n) => (n.id === 'relu' ? { ...n, position: { x: 700, y: 300 } } : n)) }));
+    const moved = network.nodes[1].id;
+    act(() => useStudioStore.getState().replaceNetwork({ ...network, nodes: network.nodes.map((n) => (n.id === moved ? { ...n, position: { x: 700, y: 300 } } : n)) }));
     expect(screen.getByTestId('dirty-indicator').dataset.dirty).toBe('true');
 
     fireEvent.click(screen.getByTestId('menu-file'));
     fireEvent.click(screen.getByTestId('menu-save'));
     await waitFor(() => expect(screen.getByTestId('dirty-indicator').dataset.dirty).toBe('false'));
-    expect(saved.get('/ws/digits')?.networks[0]?.nodes.find((n) => n.id === 'relu')?.position).toEqual({ x: 700, y: 300 });
+    expect(saved.get('/ws/digits')?.networks[0]?.nodes.find((n) => n.id === moved)?.position).toEqual({ x: 700, y: 300 });
     expect(screen.getByTestId('save-status').textContent).toMatch(/^Saved at/);
   });
 

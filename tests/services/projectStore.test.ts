@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioError, unwrapReply, type StudioHandlers } from '../../core/contract';
 import { PROJECT_FILE_NAME, parseProjectText, serializeProject } from '../../core/project';
+import { templateInfos } from '../../core/templates';
 import { atomicWrite, TEMP_PREFIX, type AtomicFs } from '../../electron/services/atomicWrite';
 import { dispatchRequest } from '../../electron/services/dispatch';
 import { createProjectStore, slugify } from '../../electron/services/projectStore';
@@ -71,10 +72,17 @@ describe('create', () => {
     expect(await tempFilesIn(dir)).toEqual([]);
   });
 
-  it('says clearly when a template is planned but unavailable, or unknown', async () => {
-    const unavailable = await rejection(studio.createProject({ template: 'text-transformer', name: 'Conv' }));
-    expect(unavailable.code).toBe('E_UNAVAILABLE');
-    expect(unavailable.message).toContain('text-transformer');
+  it('creates every available template, says clearly when one is planned but unavailable, or unknown', async () => {
+    for (const template of templateInfos()) {
+      if (template.available) {
+        const created = await studio.createProject({ template: template.name, name: `From ${template.name}` });
+        expect(created.project.name).toBe(`From ${template.name}`);
+      } else {
+        const unavailable = await rejection(studio.createProject({ template: template.name, name: 'Planned' }));
+        expect(unavailable.code).toBe('E_UNAVAILABLE');
+        expect(unavailable.message).toContain(template.name);
+      }
+    }
     const unknown = await rejection(createProjectStore({ workspaceDir }).create('no-such-template', 'X'));
     expect(unknown.code).toBe('E_NOT_FOUND');
     expect(unknown.message).toContain('no-such-template');
