@@ -119,6 +119,19 @@ export const eventTable: { [T in RunEventType]: EventEntry<T> } = {
     },
     panels: () => ['kfold'],
   },
+  decisionBoundary: {
+    apply: (run, e) => {
+      run.decisionBoundary = e;
+    },
+    panels: () => ['decisionBoundary'],
+  },
+  text: {
+    apply: (run, e) => {
+      run.texts.push(e);
+      if (run.texts.length > SAMPLE_GRIDS_KEPT) run.texts.splice(0, run.texts.length - SAMPLE_GRIDS_KEPT);
+    },
+    panels: () => ['text'],
+  },
 };
 
 /** Fold one event into the run (through its table entry) and record the panels it calls for. */

@@ -10,6 +10,7 @@ import type { PanelProps } from './panelTypes';
 import type { RunView } from './runView';
 import { GanLossesPanel, GradientNormPanel, LearningRatePanel, LossPanel, MetricsPanel, ThroughputPanel } from './panels/CurvePanels';
 import { HistogramsPanel, PredictionsPanel, RegressionPanel, SamplesPanel } from './panels/ExamplePanels';
+import { DecisionBoundaryPanel, GeneratedTextPanel } from './panels/SurfacePanels';
 import { ConfusionPanel, EvaluationPanel, KfoldPanel } from './panels/TablePanels';
 
 export interface PanelEntry {
@@ -33,6 +34,8 @@ export const panelTable: { [P in PanelId]: PanelEntry } = {
   confusion: { title: 'Confusion matrix', hint: 'Rows: true class; columns: predicted', Component: ConfusionPanel },
   predictions: { title: 'Sample predictions', hint: 'Predicted label next to the true one', Component: PredictionsPanel },
   regression: { title: 'Predicted against true', hint: 'Points on the diagonal are exact', Component: RegressionPanel },
+  decisionBoundary: { title: 'Decision boundary', hint: 'p(class 1) over the two features, the training points, and w·x + b = 0', Component: DecisionBoundaryPanel },
+  text: { title: 'Generated text', hint: 'The model continues a validation prompt (highlighted) each epoch', wide: true, Component: GeneratedTextPanel },
   samples: { title: 'Generated samples', hint: 'The generator’s output at each epoch', wide: true, Component: SamplesPanel },
   histograms: { title: 'Weight histograms', hint: 'Per layer, at the last epoch end', wide: true, Component: HistogramsPanel },
   kfold: { title: 'Cross-validation', hint: 'Each fold, then mean ± standard deviation', Component: KfoldPanel },

@@ -43,6 +43,10 @@ export interface RunView {
   regression?: EventOf<'predictions'>;
   samples: EventOf<'samples'>[];
   kfold: EventOf<'kfold'>[];
+  /** The latest decision surface (two-feature classifiers). */
+  decisionBoundary?: EventOf<'decisionBoundary'>;
+  /** Generated text per epoch (language models), newest last, a few kept. */
+  texts: EventOf<'text'>[];
   /** Panels this run's events called for, in order of first appearance. */
   panels: Set<PanelId>;
 }
@@ -60,6 +64,7 @@ export function createRunView(runId: string, stepCapacity = STEP_CAPACITY): RunV
     warnings: [],
     samples: [],
     kfold: [],
+    texts: [],
     panels: new Set(),
   };
 }

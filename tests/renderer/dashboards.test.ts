@@ -7,6 +7,7 @@ import { createRedrawThrottle, type Timers } from '../../renderer/dashboards/red
 import { RingSeries } from '../../renderer/dashboards/ringBuffer';
 import { createRunView, keyMetrics } from '../../renderer/dashboards/runView';
 import { epochTable, joinTables, lossTable, overlayTable, stepTable } from '../../renderer/dashboards/seriesData';
+import { boundaryLine } from '../../renderer/dashboards/panels/SurfacePanels';
 import { runSettings, settingsDiff } from '../../renderer/runs/settingsDiff';
 import { sampleEvents } from './dashboardsSamples';
 
@@ -33,6 +34,8 @@ describe('event → panel table', () => {
         predictions: run.classification !== undefined,
         samples: run.samples.length === 1,
         kfold: run.kfold.length === 1,
+        decisionBoundary: run.decisionBoundary?.size === 2,
+        text: run.texts.length === 1,
       } satisfies Record<RunEventType, boolean>;
       expect(touched[type], type).toBe(true);
       for (const panel of run.panels) expect(PANEL_IDS).toContain(panel);
@@ -70,6 +73,25 @@ describe('event → panel table', () => {
     expect(run.epochs).toHaveLength(1);
     expect(run.epochs[0]?.train.loss).toBe(0.9);
     expect(keyMetrics(run)).toEqual({ 'val loss': 1.2, 'val accuracy': 0.55 });
+  });
+});
+
+describe('decision boundary line', () => {
+  it('clips w·x + b = 0 to the plotted box', () => {
+    const base = { ...sampleEvents.decisionBoundary, xRange: [-2, 2] as [number, number], yRange: [-1, 1] as [number, number] };
+    // x = 0.5 (vertical): from the bottom edge to the top edge.
+    expect(boundaryLine({ ...base, weights: [2, 0], bias: -1 })).toEqual([
+      [0.5, -1],
+      [0.5, 1],
+    ]);
+    // y = x / 2 crosses the left and right edges.
+    expect(boundaryLine({ ...base, weights: [1, -2], bias: 0 })).toEqual([
+      [-2, -1],
+      [2, 1],
+    ]);
+    // Outside the box, or no linear unit: no line.
+    expect(boundaryLine({ ...base, weights: [1, 0], bias: -5 })).toBeNull();
+    expect(boundaryLine({ ...base, weights: undefined })).toBeNull();
   });
 });
 

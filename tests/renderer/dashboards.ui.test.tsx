@@ -117,7 +117,7 @@ describe('Dashboard', () => {
     const run = createRunView('r1');
     applyRunEvents(run, Object.values(sampleEvents));
     render(<Dashboard run={run} version={run.version} />);
-    for (const id of ['loss', 'metrics', 'learningRate', 'throughput', 'gradientNorm', 'evaluation', 'confusion', 'predictions', 'samples', 'histograms', 'kfold']) {
+    for (const id of ['loss', 'metrics', 'learningRate', 'throughput', 'gradientNorm', 'evaluation', 'confusion', 'predictions', 'decisionBoundary', 'samples', 'text', 'histograms', 'kfold']) {
       expect(screen.getByTestId(`panel-${id}`), id).toBeTruthy();
     }
     expect(screen.queryByTestId('panel-ganLosses')).toBeNull();
@@ -130,6 +130,8 @@ describe('Dashboard', () => {
     expect(banner.textContent).toContain('at step 30');
     // Confusion matrix: rows true, columns predicted.
     expect(within(screen.getByTestId('confusion')).getByTitle('true 1, predicted 0: 2 (33.3% of 1)')).toBeTruthy();
+    expect(screen.getByTestId('decision-line')).toBeTruthy();
+    expect(screen.getByTestId('generated-text').textContent).toBe('Once upon a time');
     // Loss, accuracy, learning rate, throughput, gradient norm.
     await waitFor(() => expect(plots.created).toBe(5));
   });
@@ -233,6 +235,25 @@ describe('Train view against an in-memory studio', () => {
     fireEvent.click(screen.getByTestId('run-compare-run-20261124-100000-aaaa'));
     expect(screen.queryByTestId('compare')).toBeNull();
     expect(screen.getByTestId('dashboard')).toBeTruthy();
+  });
+
+  it('follows a live run through its log when the host does not push events', async () => {
+    const { studio, logs } = trainingStudio();
+    const { onRunEvents: _pushed, ...withoutPush } = studio;
+    await openTinyProject(withoutPush as unknown as StudioApi);
+    fireEvent.click(screen.getByTestId('run-train'));
+    const runId = 'run-20261124-120001-abcd';
+    await screen.findByTestId('train-view');
+    expect(screen.getByText(/does not push run events/)).toBeTruthy();
+    logs.set(runId, shortRun(runId, 3, 5).slice(0, 8));
+    // Six step losses, then epoch 1's train and validation loss.
+    await waitFor(() => expect(Number(screen.getByTestId('chart-loss').dataset.points)).toBe(8), { timeout: 4_000 });
+    fireEvent.click(screen.getByTestId('run-pause'));
+    await screen.findByTestId('run-resume');
+    // A re-read log keeps the local pause.
+    logs.set(runId, shortRun(runId, 3, 5).slice(0, 12));
+    await waitFor(() => expect(Number(screen.getByTestId('chart-loss').dataset.points)).toBe(12), { timeout: 4_000 });
+    expect(screen.getAllByTestId('run-status')[0]?.dataset.status).toBe('paused');
   });
 
   it('redraws at most about ten times a second however fast batches arrive', async () => {

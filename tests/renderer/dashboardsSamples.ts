@@ -17,6 +17,8 @@ export const sampleEvents: { [T in RunEventType]: EventOf<T> } = {
   predictions: runEvent('predictions', { split: 'validation', epoch: 1, kind: 'classification', items: [{ input: [0, 1, 1, 0], inputShape: [2, 2, 1], predicted: 1, actual: 1 }] }),
   samples: runEvent('samples', { epoch: 1, step: 10, shape: [2, 2], images: [[0, 0.5, 1, 0.25]] }),
   kfold: runEvent('kfold', { fold: 1, folds: 3, metrics: { loss: 0.5 } }),
+  decisionBoundary: runEvent('decisionBoundary', { epoch: 1, step: 10, xRange: [-2, 2], yRange: [-1, 1], size: 2, probabilities: [[0.1, 0.9], [0.2, 0.8]], points: [{ x: 0.5, y: 0, label: 1 }], weights: [1, 0], bias: 0 }),
+  text: runEvent('text', { epoch: 1, step: 10, prompts: ['Once'], samples: [' upon a time'], temperature: 0.8, baselineLoss: 2.5 }),
 };
 
 
