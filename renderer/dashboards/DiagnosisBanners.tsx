@@ -14,6 +14,9 @@ const TITLES: Record<string, { title: string; severe?: boolean }> = {
   W_EXPLODING_GRADIENTS: { title: 'Exploding gradients', severe: true },
   W_VANISHING_GRADIENTS: { title: 'Vanishing gradients' },
   W_DEAD_RELU: { title: 'Dead ReLUs' },
+  W_MODE_COLLAPSE: { title: 'Mode collapse' },
+  W_DISCRIMINATOR_WINS: { title: 'Discriminator is winning' },
+  W_RUN_FAILED: { title: 'Run failed', severe: true },
 };
 
 /** `W_SOME_THING` → `Some thing` for codes without a title. */
