@@ -19,6 +19,11 @@ export interface Dataset {
   readonly fields: Readonly<Record<string, FieldSpec>>;
   /** Class names when a field holds class indices (for metrics, confusion matrices and previews). */
   readonly classes?: readonly string[];
+  /**
+   * The group of each sample (the machine of a sensor window, the patient of a record), when samples
+   * of one group are related: splits keep a group on one side, so nothing leaks between them.
+   */
+  readonly groups?: Int32Array;
   /** Copy the samples at `indices` of `field` into `out` (length = indices.length * sample size). */
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void;
 }
@@ -64,6 +69,7 @@ export class InMemoryDataset implements Dataset {
 export class SubsetDataset implements Dataset {
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly classes?: readonly string[];
+  readonly groups?: Int32Array;
   private scratch = new Int32Array(0);
 
   constructor(
@@ -73,6 +79,8 @@ export class SubsetDataset implements Dataset {
   ) {
     this.fields = parent.fields;
     this.classes = parent.classes;
+    const groups = parent.groups;
+    if (groups) this.groups = rows.map((r) => groups[r]);
   }
 
   get size(): number {

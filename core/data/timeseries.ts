@@ -48,6 +48,8 @@ export interface WindowImport {
 
 /** Windows over a normalized series: window `i` is rows [end[i]-length+1, end[i]]. */
 export class WindowDataset implements Dataset {
+  /** The unit (machine) of each window: validation splits keep a machine on one side. */
+  readonly groups: Int32Array;
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly classes?: readonly string[];
 
@@ -60,6 +62,7 @@ export class WindowDataset implements Dataset {
     private readonly labels: Int32Array | Float32Array,
     readonly unitOfWindow: Int32Array,
   ) {
+    this.groups = unitOfWindow;
     const label: FieldSpec = labels instanceof Int32Array ? { shape: [], dtype: 'i32' } : { shape: [1], dtype: 'f32' };
     this.fields = { window: { shape: [length, sensors], dtype: 'f32' }, [labels instanceof Int32Array ? 'label' : 'rul']: label };
     if (labels instanceof Int32Array) this.classes = ['ok', 'fails'];

@@ -113,7 +113,7 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
   if (!network) throw new TrainingSetupError(`The training recipe names network "${networkId}", which the project does not have.`);
 
   const batchSize = recipe.batchSize;
-  const split = run.rows ?? trainValidationSplit(run.data.train.size, recipe.validationSplit, seed);
+  const split = run.rows ?? trainValidationSplit(run.data.train.size, recipe.validationSplit, seed, run.data.train.groups);
   const trainSet = new SubsetDataset('train', run.data.train, split.train);
   const validationSet = new SubsetDataset('validation', run.data.train, split.validation);
   if (trainSet.size < batchSize) throw new TrainingSetupError(`The training split has ${trainSet.size} samples, fewer than one batch of ${batchSize}. Lower the batch size or the validation split.`);
