@@ -31,7 +31,7 @@ const templates: Partial<Record<TemplateName, TemplateDef>> = {
 
 const PLANNED: Record<TemplateName, { title: string; description: string }> = {
   neuron: { title: 'Sigmoid neuron', description: 'One neuron, two features, trained by backpropagation.' },
-  'mnist-mlp': { title: 'MNIST MLP', description: 'A 784-256-128-10 multilayer perceptron with dropout on handwritten digits.' },
+  'mnist-mlp': { title: 'MNIST MLP', description: 'A 784-256-10 multilayer perceptron on handwritten digits.' },
   'mnist-cnn': { title: 'MNIST CNN', description: 'A convolutional network for handwritten digits.' },
   'mnist-gan': { title: 'MNIST GAN', description: 'A generator and a discriminator trained against each other.' },
   'sensor-lstm': { title: 'Predictive maintenance LSTM', description: 'Failure prediction from multi-machine sensor series.' },

@@ -15,9 +15,9 @@ const chain: Chain = [
   ['relu2', 'ReLU', {}],
   ['pool2', 'MaxPool2D', { kernel: [2, 2], stride: [2, 2] }],
   ['flatten', 'Flatten', {}],
-  ['hidden', 'Dense', { units: 128 }],
+  ['hidden', 'Dense', { units: 64 }],
   ['relu3', 'ReLU', {}],
-  ['dropout', 'Dropout', { rate: 0.3 }],
+  ['dropout', 'Dropout', { rate: 0.25 }],
   ['logits', 'Dense', { units: 10 }],
   ['loss', 'CrossEntropyLoss', { target: 'label', labelSmoothing: 0 }],
 ];

@@ -121,15 +121,15 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
   const compiled = compileSupervised(network, recipe, backend, batchSize, seed);
   if (!compiled.ok) throw new TrainingSetupError(`${network.name} cannot be trained yet: ${describeDiagnostics(compiled.diagnostics)}`, compiled.diagnostics);
   const model = compiled.model;
-  // epoch-end views some models call for: a 2-feature classifier's boundary, a language model's text
-  const boundary = boundarySetup(model, trainSet);
-  const text = textSetup(model, trainSet, validationSet);
   let batcher: Batcher;
   try {
     batcher = new Batcher(trainSet, [...model.feeds], batchSize);
   } catch (e) {
     throw new TrainingSetupError(e instanceof Error ? e.message : String(e));
   }
+  // epoch-end views some models call for: a 2-feature classifier's boundary, a language model's text
+  const boundary = boundarySetup(model, trainSet);
+  const text = textSetup(model, trainSet, validationSet);
 
   const stepsPerEpoch = Math.floor(trainSet.size / batchSize);
   const totalSteps = stepsPerEpoch * epochs;

@@ -33,17 +33,17 @@ describe('templates', () => {
     expect(net.totals.params).toBe(160 + 4640 + 100416 + 650);
   });
 
-  test('mnist-mlp: 101,770 parameters, FLOPs per node, shapes with a symbolic batch', () => {
+  test('mnist-mlp: 203,530 parameters, FLOPs per node, shapes with a symbolic batch', () => {
     const a = analyzeProject(build('mnist-mlp'));
     const net = Object.values(a.networks)[0];
-    expect(net.totals.params).toBe(101_770);
-    expect(net.nodes.hidden.paramCount).toBe(784 * 128 + 128);
-    expect(net.nodes.logits.paramCount).toBe(128 * 10 + 10);
-    // two multiply-adds chains: 2·784·128 + 2·128·10, plus the cheap layers
-    expect(net.nodes.hidden.flops).toBe(2 * 784 * 128);
-    expect(net.nodes.logits.flops).toBe(2 * 128 * 10);
-    expect(net.totals.flops).toBeGreaterThanOrEqual(2 * 784 * 128 + 2 * 128 * 10);
-    expect(Object.values(net.edges).map((e) => e.label)).toEqual(['[B, 1, 28, 28]', '[B, 784]', '[B, 128]', '[B, 128]', '[B, 10]']);
+    expect(net.totals.params).toBe(203_530);
+    expect(net.nodes.hidden.paramCount).toBe(784 * 256 + 256);
+    expect(net.nodes.logits.paramCount).toBe(256 * 10 + 10);
+    // two multiply-adds chains: 2·784·256 + 2·256·10, plus the cheap layers
+    expect(net.nodes.hidden.flops).toBe(2 * 784 * 256);
+    expect(net.nodes.logits.flops).toBe(2 * 256 * 10);
+    expect(net.totals.flops).toBeGreaterThanOrEqual(2 * 784 * 256 + 2 * 256 * 10);
+    expect(Object.values(net.edges).map((e) => e.label)).toEqual(['[B, 1, 28, 28]', '[B, 784]', '[B, 256]', '[B, 256]', '[B, 10]']);
     expect(net.nodes.loss.outputs.out.shape).toEqual([]);
     expect(net.nodes.loss.fields.target).toEqual({ field: 'label', shape: ['B'], dtype: 'i32' });
     expect(net.nodes.image.fields.data).toEqual({ field: 'image', shape: ['B', 1, 28, 28], dtype: 'f32' });

@@ -51,9 +51,9 @@ describe('traceNetwork', () => {
       { name: 'label', shape: [4], dtype: 'i32', nodeIds: ['loss'] },
     ]);
     expect(traced.params.map((p) => [p.name, p.shape])).toEqual([
-      ['hidden.kernel', [784, 128]],
-      ['hidden.bias', [128]],
-      ['logits.kernel', [128, 10]],
+      ['hidden.kernel', [784, 256]],
+      ['hidden.bias', [256]],
+      ['logits.kernel', [256, 10]],
       ['logits.bias', [10]],
     ]);
     expect(traced.params[0].init.init).toEqual({ kind: 'glorotUniform' });

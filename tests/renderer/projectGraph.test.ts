@@ -108,7 +108,7 @@ describe('networkToFlow / flowToNetwork', () => {
     if (!network) throw new Error('no network');
     const flow = networkToFlow(network, validateNetwork(network, { trained: true }));
     const hidden = flow.nodes.find((n) => n.id === 'hidden');
-    expect(hidden?.type === LAYER_NODE_TYPE && hidden.data.view).toMatchObject({ paramCount: 784 * 128 + 128, outShapes: { out: '[B, 128]' }, issues: [] });
+    expect(hidden?.type === LAYER_NODE_TYPE && hidden.data.view).toMatchObject({ paramCount: 784 * 256 + 256, outShapes: { out: '[B, 256]' }, issues: [] });
     expect(flow.edges.find((e) => e.id === 'e2')?.label).toBe('[B, 784]');
   });
 });

@@ -1,0 +1,56 @@
+/** @file GAN diagnosis on planted cases: mode collapse (identical samples) and a discriminator that wins outright; healthy runs say nothing. */
+import { describe, expect, it } from 'vitest';
+import { GanDiagnosis, sampleDiversity } from '../../core/train/ganDiagnosis';
+import { splitmix32 } from '../../core/data/split';
+
+const SIZE = 64;
+
+function images(count: number, distinct: boolean, seed = 1): Float32Array {
+  const next = splitmix32(seed);
+  const base = Float32Array.from({ length: SIZE }, () => next() / 4294967296);
+  const out = new Float32Array(count * SIZE);
+  for (let i = 0; i < count; i++) for (let k = 0; k < SIZE; k++) out[i * SIZE + k] = distinct ? next() / 4294967296 : base[k] + 1e-3 * (next() / 4294967296);
+  return out;
+}
+
+describe('sampleDiversity', () => {
+  it('is 0 for identical images and the RMS pixel distance otherwise', () => {
+    expect(sampleDiversity(new Float32Array(4 * SIZE).fill(0.5), SIZE)).toBe(0);
+    // two images, all pixels 0 and all 1: RMS distance 1
+    expect(sampleDiversity(Float32Array.from({ length: 2 * SIZE }, (_, i) => (i < SIZE ? 0 : 1)), SIZE)).toBeCloseTo(1, 12);
+    // uniform noise: E|a-b|² = 1/6, so the RMS distance is about 0.408
+    expect(sampleDiversity(images(16, true), SIZE)).toBeGreaterThan(0.35);
+  });
+});
+
+describe('GAN diagnosis', () => {
+  it('flags mode collapse once when generated samples are near copies of each other', () => {
+    const d = new GanDiagnosis();
+    const real = sampleDiversity(images(16, true, 2), SIZE);
+    expect(d.samples(100, 1, sampleDiversity(images(16, true, 3), SIZE), real)).toEqual([]);
+    const collapsed = d.samples(200, 2, sampleDiversity(images(16, false), SIZE), real);
+    expect(collapsed.map((w) => w.code)).toEqual(['W_MODE_COLLAPSE']);
+    expect(collapsed[0].message).toContain('epoch 2');
+    expect(d.samples(300, 3, 0, real)).toEqual([]); // said once
+  });
+
+  it('flags a runaway discriminator over a window, not on one lucky step', () => {
+    const d = new GanDiagnosis({ window: 20 });
+    // a healthy tug of war: D around ln 2, G around 1
+    for (let s = 0; s < 50; s++) expect(d.step(s, 0.6 + 0.1 * Math.sin(s), 1 + 0.2 * Math.cos(s))).toEqual([]);
+    // one spike is not enough
+    expect(d.step(50, 0.001, 9)).toEqual([]);
+    const said = [];
+    for (let s = 51; s < 90; s++) said.push(...d.step(s, 0.01, 7 + s / 100));
+    expect(said.map((w) => w.code)).toEqual(['W_DISCRIMINATOR_WINS']);
+    expect(said[0].suggestion).toMatch(/discriminatorSteps|learning rate/);
+  });
+
+  it('remembers what it said across a resume', () => {
+    const d = new GanDiagnosis();
+    d.samples(1, 1, 0, 0.3);
+    const resumed = new GanDiagnosis();
+    resumed.restore(d.snapshot());
+    expect(resumed.samples(2, 2, 0, 0.3)).toEqual([]);
+  });
+});
