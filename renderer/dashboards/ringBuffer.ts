@@ -51,6 +51,16 @@ export class RingSeries {
     return Number.isNaN(v) ? undefined : v;
   }
 
+  /** The oldest kept value in column `c` that is not a gap. */
+  first(c: number): number | undefined {
+    const col = this.ys[c] as Float64Array;
+    for (let i = 0; i < this.count; i++) {
+      const v = col[(this.start + i) % this.capacity] as number;
+      if (!Number.isNaN(v)) return v;
+    }
+    return undefined;
+  }
+
   lastX(): number | undefined {
     return this.count === 0 ? undefined : this.xs[(this.start + this.count - 1) % this.capacity];
   }

@@ -3,7 +3,7 @@
  * from the services' listing when it has them, else from the run's start event; plus the project
  * version each trained. Only the keys whose values are not all equal are returned.
  */
-import type { RunView } from '../dashboards/runView';
+import { stepColumn, type RunView } from '../dashboards/runView';
 import type { RunListing } from './runsClient';
 
 export type Settings = Record<string, string>;
@@ -24,6 +24,9 @@ export function runSettings(run: RunView | undefined, listing: RunListing | unde
   if (start) {
     flatten({ recipe: start.recipe, epochs: start.epochs, batchSize: start.batchSize, seed: start.seed, backend: `${start.backend.kind} (${start.backend.detail})`, parameters: start.parameters, trainSamples: start.trainSamples }, '', out);
   }
+  // The optimizer's rate as the first logged step ran it (the listing does not carry the optimizer).
+  const firstRate = run?.steps.first(stepColumn('learningRate'));
+  if (firstRate !== undefined) out['learningRate (first logged step)'] = String(Number(firstRate.toPrecision(4)));
   if (listing) {
     const { recipe, backend, epochs, seed, kfold } = listing;
     flatten({ recipe, backend, epochs, seed, kfold }, '', out);

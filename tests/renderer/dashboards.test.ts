@@ -116,6 +116,7 @@ describe('RingSeries', () => {
       [null, 4, 5],
     ]);
     expect(ring.last(0)).toBe(50);
+    expect(ring.first(1)).toBe(4);
     expect(ring.lastX()).toBe(5);
     expect(ring.hasValues(1)).toBe(true);
   });
@@ -231,10 +232,11 @@ describe('settings diff', () => {
     const a = createRunView('a');
     const b = createRunView('b');
     applyRunEvents(a, [sampleEvents.start]);
-    applyRunEvents(b, [{ ...sampleEvents.start, runId: 'b', seed: 7 }]);
+    applyRunEvents(b, [{ ...sampleEvents.start, runId: 'b', seed: 7 }, { ...sampleEvents.step, learningRate: 3e-4 }]);
     const diff = settingsDiff([runSettings(a, { runId: 'a', epochs: 2 }), runSettings(b, { runId: 'b', epochs: 5, settings: { optimizer: { learningRate: 0.01 } } })]);
     expect(diff).toEqual([
       { key: 'epochs', values: ['2', '5'] },
+      { key: 'learningRate (first logged step)', values: ['–', '0.0003'] },
       { key: 'optimizer.learningRate', values: ['–', '0.01'] },
       { key: 'seed', values: ['1', '7'] },
     ]);
