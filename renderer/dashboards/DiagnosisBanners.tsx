@@ -29,7 +29,9 @@ export function diagnosisTitle(code: string): string {
 
 /** The message without a leading "Title:" that repeats the banner's title. */
 function body(title: string, message: string): string {
-  return message.toLowerCase().startsWith(`${title.toLowerCase()}:`) ? message.slice(title.length + 1).trimStart() : message;
+  if (!message.toLowerCase().startsWith(`${title.toLowerCase()}:`)) return message;
+  const rest = message.slice(title.length + 1).trimStart();
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 function DiagnosisBannersView({ warnings }: { warnings: readonly EventOf<'warning'>[] }) {

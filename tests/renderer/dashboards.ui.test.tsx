@@ -125,7 +125,7 @@ describe('Dashboard', () => {
     const banner = screen.getByTestId('diagnosis-item');
     expect(banner.dataset.code).toBe('W_OVERFITTING');
     expect(banner.textContent).toContain('Overfitting');
-    expect(banner.textContent).toContain('validation loss rose.');
+    expect(banner.querySelector('.diagnosis__message')?.textContent).toBe('Validation loss rose.');
     expect(banner.textContent).toContain('Try: Add dropout.');
     expect(banner.textContent).toContain('at step 30');
     // Confusion matrix: rows true, columns predicted.
