@@ -128,10 +128,10 @@ describe('templates', () => {
       expect(errors, `${name}/${network.id}`).toEqual([]);
     }
     expect(project.datasets.some((d) => d.id === project.training.datasetId)).toBe(true);
-    // regularization by default: dropout, early stopping, a decaying rate or clipping somewhere
+    // regularization by default: dropout, BatchNorm (the GAN's generator) or early stopping
     const nodes = project.networks.flatMap((n) => n.nodes);
     const t = project.training;
-    const regularized = nodes.some((n) => n.type === 'Dropout' || (n.type === 'TransformerEncoderBlock' && Number(n.params.dropout) > 0)) || t.earlyStopping !== undefined;
+    const regularized = nodes.some((n) => n.type === 'Dropout' || n.type === 'BatchNorm' || (n.type === 'TransformerEncoderBlock' && Number(n.params.dropout) > 0)) || t.earlyStopping !== undefined;
     expect(regularized || name === 'neuron').toBe(true);
   });
 
