@@ -54,7 +54,7 @@ function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, h
       width: Math.max(200, el.clientWidth),
       height,
       scales: { x: { time: false } },
-      axes: [axis(xLabel, xUnit, true), axis(yLabel, yUnit)],
+      axes: [axis(xLabel, xUnit, 'x'), axis(yLabel, yUnit, 'y')],
       legend: { live: false },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       series: [

@@ -44,9 +44,10 @@ export function formatDuration(seconds: number | undefined): string {
 /** Tick steps for counted axes (steps, epochs): never a fraction. */
 const INTEGER_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 
-export function axis(label: string, unit?: string, integer = false): uPlot.Axis {
+/** The x axis counts steps or epochs (whole-number ticks); a y axis is as wide as its longest tick. */
+export function axis(label: string, unit: string | undefined, role: 'x' | 'y'): uPlot.Axis {
   return {
-    ...(integer ? { incrs: INTEGER_INCREMENTS } : {}),
+    ...(role === 'x' ? { incrs: INTEGER_INCREMENTS } : {}),
     label: unit ? `${label} (${unit})` : label,
     labelSize: 16,
     labelFont: '11px system-ui, sans-serif',
@@ -55,7 +56,8 @@ export function axis(label: string, unit?: string, integer = false): uPlot.Axis 
     grid: { stroke: COLORS.grid, width: 1 },
     ticks: { stroke: COLORS.ticks, width: 1, size: 4 },
     values: (_u, splits) => splits.map((v) => formatValue(v)),
-    size: 52,
+    // x: the axis' height; y: its width, from the longest tick text (≈ 6.6 px a character at 11 px) plus the label.
+    size: role === 'x' ? 52 : (_u, values) => Math.max(48, Math.ceil(Math.max(0, ...(values ?? []).map((v) => v.length)) * 6.6) + 30),
   };
 }
 
