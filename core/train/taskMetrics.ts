@@ -28,7 +28,11 @@ export class TaskMetrics {
     this.lossSum += meanLoss * rows;
     this.count += rows;
     if (this.classification) {
-      this.classification.update(prediction.subarray(0, rows * this.classification.numClasses) as Float32Array, target as Int32Array);
+      // one label per row, or per position (sequence models: logits [rows, T, k], labels [rows, T])
+      const k = this.classification.numClasses;
+      const positions = target.length > rows && prediction.length >= target.length * k ? target.length : Math.min(rows, target.length);
+      const labels = target.length === positions ? (target as Int32Array) : Int32Array.from({ length: positions }, (_, i) => target[i]);
+      this.classification.update(prediction.subarray(0, positions * k) as Float32Array, labels);
       if (this.auc && prediction.length >= 2 * rows) {
         this.auc.update(Float32Array.from({ length: rows }, (_, i) => prediction[2 * i + 1] - prediction[2 * i]), Array.from({ length: rows }, (_, i) => target[i]));
       }
