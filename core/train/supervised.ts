@@ -177,6 +177,9 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
     parameters: model.parameterCount,
   });
   if (resume) yield runEvent('resumed', { step, epoch: startEpoch, stepInEpoch: skip, from: run.resumeFrom ? `step ${resume.step}` : '' });
+  // the boundary of the untrained model (epoch 0), so the panel shows where training starts from
+  const initial = boundary && !resume ? await decisionBoundaryEvent(model, boundary, 0, step) : undefined;
+  if (initial) yield initial;
 
   const position = (epoch: number, stepInEpoch: number): RunPosition => ({
     version: CHECKPOINT_VERSION,

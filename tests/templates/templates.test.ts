@@ -42,7 +42,8 @@ const shortRuns: { [T in TemplateName]: ShortRun } = {
     check(events, done) {
       expect(done.metrics.test_accuracy).toBe(1);
       const boundaries = ofType(events, 'decisionBoundary');
-      expect(boundaries).toHaveLength(done.epochs);
+      // the untrained boundary (epoch 0), then one per epoch
+      expect(boundaries.map((b) => b.epoch)).toEqual(Array.from({ length: done.epochs + 1 }, (_, i) => i));
       const last = boundaries.at(-1)!;
       expect(last.probabilities).toHaveLength(last.size);
       expect(last.points.length).toBeGreaterThan(10);
