@@ -41,7 +41,6 @@ function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, h
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // Columns are rebuilt once per version, not per render.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const columns = useMemo(() => data(), [version]);
   const latest = useRef(columns);
   latest.current = columns;
@@ -88,7 +87,6 @@ function UPlotChartView({ xLabel, xUnit, yLabel, yUnit, series, data, version, h
       plot.current = null;
     };
     // The layout string stands for every option above.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout]);
 
   useEffect(() => {

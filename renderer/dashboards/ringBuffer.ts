@@ -72,15 +72,16 @@ export class RingSeries {
     return false;
   }
 
-  /** Oldest first: `[xs, ...ys]`, gaps as null. Allocates fresh arrays (called at most per redraw). */
-  columns(): Columns {
+  /** Oldest first: `[xs, ...ys]` (all columns, or those in `select`, in its order), gaps as null. Allocates fresh arrays (called at most per redraw). */
+  columns(select?: readonly number[]): Columns {
+    const picked = (select ?? this.ys.map((_, c) => c)).map((c) => this.ys[c] as Float64Array);
     const xs = new Array<number>(this.count);
-    const ys = this.ys.map(() => new Array<number | null>(this.count));
+    const ys = picked.map(() => new Array<number | null>(this.count));
     for (let i = 0; i < this.count; i++) {
       const at = (this.start + i) % this.capacity;
       xs[i] = this.xs[at] as number;
-      for (let c = 0; c < this.width; c++) {
-        const v = (this.ys[c] as Float64Array)[at] as number;
+      for (let c = 0; c < picked.length; c++) {
+        const v = (picked[c] as Float64Array)[at] as number;
         (ys[c] as (number | null)[])[i] = Number.isNaN(v) ? null : v;
       }
     }

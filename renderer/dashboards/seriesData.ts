@@ -11,6 +11,40 @@ export type Table = [number[], ...(number | null)[][]];
 
 /** Merge tables on x (ascending, unique); each table's series keep their order. */
 export function joinTables(tables: readonly Table[]): Table {
+  return tables.every((t) => strictlyAscending(t[0])) ? mergeAscending(tables) : joinAnyOrder(tables);
+}
+
+function strictlyAscending(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (!((xs[i] as number) > (xs[i - 1] as number))) return false;
+  return true;
+}
+
+/** The usual case (steps and epochs only grow): one linear k-way merge, no hashing or sorting. */
+function mergeAscending(tables: readonly Table[]): Table {
+  const cursors = tables.map(() => 0);
+  const xs: number[] = [];
+  const cols = tables.flatMap((t) => t.slice(1).map(() => [] as (number | null)[]));
+  for (;;) {
+    let x = Infinity;
+    tables.forEach((t, k) => {
+      const v = t[0][cursors[k] as number];
+      if (v !== undefined && v < x) x = v;
+    });
+    if (x === Infinity) break;
+    xs.push(x);
+    let c = 0;
+    tables.forEach((t, k) => {
+      const i = cursors[k] as number;
+      const hit = t[0][i] === x;
+      for (let s = 1; s < t.length; s++) (cols[c++] as (number | null)[]).push(hit ? ((t[s] as (number | null)[])[i] ?? null) : null);
+      if (hit) cursors[k] = i + 1;
+    });
+  }
+  return [xs, ...cols];
+}
+
+/** Any order (a log replayed after a resume may repeat steps): the later value at an x wins. */
+function joinAnyOrder(tables: readonly Table[]): Table {
   const xs = [...new Set(tables.flatMap((t) => t[0]))].sort((a, b) => a - b);
   const at = new Map(xs.map((x, i) => [x, i]));
   const out: Table = [xs];
@@ -28,8 +62,7 @@ export function joinTables(tables: readonly Table[]): Table {
 
 /** Selected step columns: `[steps, ...values]`. */
 export function stepTable(run: RunView, names: readonly StepColumn[]): Table {
-  const [xs, ...ys] = run.steps.columns() as Columns;
-  return [xs, ...names.map((n) => ys[stepColumn(n)] as (number | null)[])];
+  return run.steps.columns(names.map(stepColumn)) as Columns;
 }
 
 const metric = (values: Record<string, number> | undefined, name: string): number | null => {

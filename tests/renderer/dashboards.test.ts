@@ -117,6 +117,10 @@ describe('RingSeries', () => {
     ]);
     expect(ring.last(0)).toBe(50);
     expect(ring.first(1)).toBe(4);
+    expect(ring.columns([1])).toEqual([
+      [3, 4, 5],
+      [null, 4, 5],
+    ]);
     expect(ring.lastX()).toBe(5);
     expect(ring.hasValues(1)).toBe(true);
   });
@@ -203,6 +207,22 @@ describe('chart columns', () => {
       [10, null, 30],
       [null, 0.2, 0.3],
       [null, 5, null],
+    ]);
+  });
+
+  it('joins out-of-order and repeated x (a replayed resume) with the later value winning', () => {
+    expect(
+      joinTables([
+        [
+          [1, 3, 2, 3],
+          [10, 30, 20, 31],
+        ],
+        [[2], [0.2]],
+      ]),
+    ).toEqual([
+      [1, 2, 3],
+      [10, 20, 31],
+      [null, 0.2, null],
     ]);
   });
 
