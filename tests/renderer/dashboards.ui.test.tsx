@@ -201,7 +201,7 @@ describe('Train view against an in-memory studio', () => {
   });
 
   it('lists past runs from the history and overlays the ticked ones with their settings diff', async () => {
-    const { studio, logs, listings } = trainingStudio();
+    const { studio, logs, listings, emit } = trainingStudio();
     for (const [runId, seed] of [
       ['run-20261124-100000-aaaa', 1],
       ['run-20261124-110000-bbbb', 2],
@@ -209,13 +209,20 @@ describe('Train view against an in-memory studio', () => {
       logs.set(runId, [...shortRun(runId, 2, 4, seed), runEvent('done', { status: 'completed', step: 8, epochs: 2, seconds: 4, metrics: { loss: seed / 10 } })]);
       listings.push({ runId, status: 'completed', startedAt: `2026-11-24T${seed === 1 ? '10' : '11'}:00:00.000Z`, recipe: 'supervised', backend: 'cpu', epochs: 2, seed, metrics: { loss: seed / 10 }, hasCheckpoint: true });
     }
+    // A run whose log was cut short (the services were killed): the listing's status stands.
+    logs.set('run-20261124-090000-cccc', shortRun('run-20261124-090000-cccc', 2, 4).slice(0, 5));
+    listings.push({ runId: 'run-20261124-090000-cccc', status: 'failed', startedAt: '2026-11-24T09:00:00.000Z', hasCheckpoint: false });
     await openTinyProject(studio);
     fireEvent.click(screen.getByTestId('view-train'));
     const history = await screen.findByTestId('run-history');
-    await waitFor(() => expect(within(history).getAllByRole('listitem')).toHaveLength(2));
+    await waitFor(() => expect(within(history).getAllByRole('listitem')).toHaveLength(3));
+    await waitFor(() => expect(within(screen.getByTestId('run-row-run-20261124-090000-cccc')).getByTestId('run-status').dataset.status).toBe('failed'));
+    // Batches of another project's runs are not this history's.
+    emit('run-20261124-130000-dddd', shortRun('run-20261124-130000-dddd', 1, 2), '/ws/another');
+    expect(screen.queryByTestId('run-row-run-20261124-130000-dddd')).toBeNull();
     // Newest first.
     expect(within(history).getAllByRole('listitem')[0]?.dataset.run).toBe('run-20261124-110000-bbbb');
-    await waitFor(() => expect(studio.readRunEvents).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(studio.readRunEvents).toHaveBeenCalledTimes(3));
 
     fireEvent.click(screen.getByTestId('run-compare-run-20261124-100000-aaaa'));
     expect(screen.queryByTestId('tab-compare')).toBeNull();
