@@ -46,18 +46,25 @@ function readLater(steps: readonly Step[], buffer: BufferId, from: number, excep
   return false;
 }
 
-export function elementwiseChains(plan: Plan): ElementwiseChain[] {
+/** `exclude`: steps another rewrite already takes (they end any chain). */
+export function elementwiseChains(plan: Plan, exclude: ReadonlySet<number> = new Set()): ElementwiseChain[] {
   const steps = plan.steps;
   const chains: ElementwiseChain[] = [];
   let chain: number[] = [];
   const close = (): void => {
-    if (chain.length >= 2) chains.push(build(plan, chain));
+    if (chain.length >= 2) {
+      const c = build(plan, chain);
+      // the one write must not land on a leaf read at other indices (a slot freed inside the
+      // chain and taken again for its output): only a same-shape leaf may share the buffer
+      const last = steps[chain[chain.length - 1]] as Extract<Step, { op: 'run' }>;
+      if (c.leaves.every((l) => l.buffer !== last.output || sameShape(l.shape, last.kernel.output.shape))) chains.push(c);
+    }
     chain = [];
   };
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     if (s.op === 'alloc' || s.op === 'free') continue;
-    if (s.op !== 'run' || !isFusible(s.kernel)) {
+    if (s.op !== 'run' || !isFusible(s.kernel) || exclude.has(i)) {
       close();
       continue;
     }
@@ -92,4 +99,38 @@ function build(plan: Plan, indices: number[]): ElementwiseChain {
     }));
   });
   return { steps: indices, leaves, operands };
+}
+
+/**
+ * `add(acc, pad(g, 0))` where the padded tensor is read by that add only — the adjoint of a
+ * slice (every LSTM gate and time step makes one). A backend may skip the pad and add g into
+ * its window of the sum: O(size of g) instead of two passes over the full tensor.
+ */
+export interface PadAdd {
+  pad: number;
+  add: number;
+  /** which add operand is the padded one */
+  operand: 0 | 1;
+}
+
+export function padAddPairs(plan: Plan): PadAdd[] {
+  const steps = plan.steps;
+  const out: PadAdd[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const p = steps[i];
+    if (p.op !== 'run' || p.kernel.prim !== Prim.Pad || p.kernel.params.value !== 0 || p.kernel.output.dtype !== 'f32') continue;
+    if (plan.buffers[p.output].role !== 'slot') continue;
+    let j = i + 1;
+    while (j < steps.length && (steps[j].op === 'alloc' || steps[j].op === 'free')) j++;
+    const a = steps[j];
+    if (a === undefined || a.op !== 'run' || a.kernel.prim !== Prim.Add) continue;
+    const operand = a.inputs[0] === p.output ? 0 : a.inputs[1] === p.output ? 1 : -1;
+    if (operand < 0 || a.inputs[0] === a.inputs[1] || a.output === p.inputs[0]) continue; // g must survive until the add
+    const other = a.kernel.inputs[1 - operand];
+    if (!sameShape(other.shape, a.kernel.output.shape) || !sameShape(p.kernel.output.shape, a.kernel.output.shape)) continue;
+    // the padded tensor itself must not be needed after the add (unless the add overwrites it)
+    if (a.output !== p.output && readLater(steps, p.output, i, j)) continue;
+    out.push({ pad: i, add: j, operand: operand as 0 | 1 });
+  }
+  return out;
 }

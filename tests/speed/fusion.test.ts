@@ -58,3 +58,25 @@ describe('elementwise fusion', () => {
     });
   }
 });
+
+describe('pad + add (the adjoint of slice)', () => {
+  it('finds the pairs in the LSTM plan and gives the unfused sum', async () => {
+    const { padAddPairs } = await import('../../core/compile/fuse');
+    const { padAddStep } = await import('../../core/backends/cpu/wasm/jsgen');
+    const K = await import('../../core/backends/cpu/kernels');
+    const fast = await losses(new CpuBackend('f32'), 'W4', 2);
+    expect(padAddPairs(fast.plan).length).toBeGreaterThan(50);
+    const r = rng(9);
+    const g = Float32Array.from({ length: 2 * 3 * 4 }, () => r());
+    const other = Float32Array.from({ length: 4 * 5 * 7 }, () => r());
+    const pads: [number, number][] = [[1, 1], [0, 2], [2, 1]];
+    const padded = new Float32Array(other.length);
+    K.pad(g, [2, 3, 4], pads, 0, padded);
+    const want = other.map((v, i) => v + padded[i]);
+    const out = new Float32Array(other.length);
+    padAddStep([2, 3, 4], pads, [4, 5, 7])(other, g, out);
+    expect(Array.from(out)).toEqual(Array.from(want));
+    padAddStep([2, 3, 4], pads, [4, 5, 7])(other, g, other); // in place over the sum's operand
+    expect(Array.from(other)).toEqual(Array.from(want));
+  });
+});

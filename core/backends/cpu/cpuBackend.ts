@@ -11,14 +11,14 @@
  */
 import { sizeOf } from '../../ir/graph';
 import type { Plan, Storage } from '../../compile/plan';
-import type { Prim } from '../../ir/prims';
+import { Prim } from '../../ir/prims';
 import { initialize } from '../../random/initializers';
 import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOptions, StepProfile } from '../backend';
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
-import { elementwiseChains, type ElementwiseChain } from '../../compile/fuse';
+import { elementwiseChains, padAddPairs, type ElementwiseChain } from '../../compile/fuse';
 import { fastKernel } from './wasm/fast';
-import { fusedStep } from './wasm/jsgen';
+import { fusedStep, padAddStep } from './wasm/jsgen';
 import { WasmRuntime } from './wasm/runtime';
 import type { ThreadPool } from './wasm/threadPool';
 
@@ -132,7 +132,19 @@ interface FusedRun {
 function fusedRuns(plan: Plan): { skip: Set<number>; last: Map<number, FusedRun> } {
   const skip = new Set<number>();
   const last = new Map<number, FusedRun>();
-  for (const c of elementwiseChains(plan)) {
+  for (const pa of padAddPairs(plan)) {
+    const pad = plan.steps[pa.pad], add = plan.steps[pa.add];
+    if (pad.op !== 'run' || add.op !== 'run' || pad.kernel.prim !== Prim.Pad) continue;
+    const g = pad.kernel.inputs[0].shape;
+    const run = padAddStep(g, pad.kernel.params.pads, add.kernel.output.shape);
+    skip.add(pa.pad);
+    last.set(pa.add, {
+      leaves: [{ buffer: add.inputs[1 - pa.operand], shape: [...add.kernel.output.shape] }, { buffer: pad.inputs[0], shape: [...g] }],
+      loop: ([other, x], out) => run(other, x, out),
+      name: 'fused(pad+add)',
+    });
+  }
+  for (const c of elementwiseChains(plan, new Set([...last.keys()]))) {
     const kernels = c.steps.map((i) => (plan.steps[i] as Extract<Plan['steps'][number], { op: 'run' }>).kernel);
     const loop = fusedStep(kernels, c.operands, c.leaves.map((l) => l.shape));
     if (loop === undefined) continue;

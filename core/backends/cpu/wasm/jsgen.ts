@@ -161,3 +161,29 @@ export function fusedStep(kernels: readonly Kernel[], operands: readonly Operand
 }
 
 const fusedCache = new Map<string, (x: readonly Float32Array[], o: Float32Array) => void>();
+
+/** out = other + pad(g, pads, 0) without the padded tensor: copy other (unless in place), add g into its window. */
+export function padAddStep(gShape: readonly number[], pads: readonly (readonly [number, number])[], outShape: readonly number[]): (other: Float32Array, g: Float32Array, out: Float32Array) => void {
+  const rank = outShape.length;
+  const row = rank === 0 ? 1 : gShape[rank - 1];
+  const rows = row === 0 ? 0 : sizeOf(gShape) / row;
+  const os: number[] = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) os[d] = os[d + 1] * outShape[d + 1];
+  const bases = new Int32Array(rows);
+  const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let b = rank === 0 ? 0 : pads[rank - 1][0];
+    for (let d = 0; d < rank - 1; d++) b += (index[d] + pads[d][0]) * os[d];
+    bases[r] = b;
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d] < gShape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return (other, g, out) => {
+    if (out.buffer !== other.buffer || out.byteOffset !== other.byteOffset) out.set(other);
+    for (let r = 0, k = 0; r < rows; r++) {
+      for (let j = 0, o = bases[r]; j < row; j++, k++, o++) out[o] += g[k];
+    }
+  };
+}
