@@ -19,7 +19,8 @@ export const eventTable: { [T in RunEventType]: EventEntry<T> } = {
       run.start = e;
       if (run.status === 'starting') run.status = 'running';
     },
-    panels: () => ['loss'],
+    // An adversarial run's losses are drawn by 'ganLosses' (its steps say so).
+    panels: (e) => (e.recipe === 'adversarial' ? [] : ['loss']),
   },
   step: {
     apply: (run, e) => {
@@ -31,7 +32,7 @@ export const eventTable: { [T in RunEventType]: EventEntry<T> } = {
       if (run.status === 'starting') run.status = 'running';
     },
     panels: (e) => [
-      'loss',
+      ...(e.generatorLoss === undefined && e.discriminatorLoss === undefined ? (['loss'] as const) : []),
       'learningRate',
       'throughput',
       ...(e.gradientNorm !== undefined ? (['gradientNorm'] as const) : []),
@@ -47,8 +48,8 @@ export const eventTable: { [T in RunEventType]: EventEntry<T> } = {
     },
     panels: (e) => {
       const names = new Set([...Object.keys(e.train), ...Object.keys(e.validation ?? {})]);
-      names.delete('loss');
-      return names.size ? ['loss', 'metrics'] : ['loss'];
+      const loss = names.delete('loss');
+      return [...(loss ? (['loss'] as const) : []), ...(names.size ? (['metrics'] as const) : [])];
     },
   },
   evaluation: {

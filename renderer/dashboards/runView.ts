@@ -102,8 +102,9 @@ function prefixed(values: Record<string, number>, prefix: string): Record<string
 /** Progress through the run in 0..1 (steps done over steps planned), when known. */
 export function progress(run: RunView): number | undefined {
   const start = run.start;
-  const step = run.lastStep?.step ?? run.done?.step;
-  if (!start || step === undefined) return undefined;
+  if (run.done?.status === 'completed') return 1;
+  const step = Math.max(run.lastStep?.step ?? -1, run.done?.step ?? -1);
+  if (!start || step < 0) return undefined;
   const total = start.epochs * start.stepsPerEpoch;
   return total > 0 ? Math.min(1, step / total) : undefined;
 }

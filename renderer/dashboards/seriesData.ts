@@ -104,7 +104,9 @@ export function metricLabel(name: string): { label: string; unit?: string; scale
   };
   const topK = /^top(\d+)$/.exec(name);
   if (topK) return { label: `Top-${topK[1]} accuracy`, unit: '%', scale: 100 };
-  return known[name] ?? { label: name.charAt(0).toUpperCase() + name.slice(1), scale: 1 };
+  // generator_loss → Generator loss
+  const words = name.replace(/_/g, ' ');
+  return known[name] ?? { label: words.charAt(0).toUpperCase() + words.slice(1), scale: 1 };
 }
 
 /** Scale a table's series (accuracy 0..1 → %). */

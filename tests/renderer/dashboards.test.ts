@@ -50,7 +50,14 @@ describe('event → panel table', () => {
     };
     expect(panelsOf(runEvent('step', { step: 1, epoch: 1, loss: 1, learningRate: 0.1, samplesPerSecond: 10 }))).toEqual(['learningRate', 'loss', 'throughput']);
     expect(panelsOf(sampleEvents.step)).toContain('gradientNorm');
-    expect(panelsOf(runEvent('step', { step: 1, epoch: 1, loss: 1, learningRate: 0.1, samplesPerSecond: 10, generatorLoss: 1, discriminatorLoss: 0.5 }))).toContain('ganLosses');
+    // An adversarial run: both losses in their own panel, no plain loss panel, epoch metrics by name.
+    expect(
+      panelsOf(
+        { ...sampleEvents.start, recipe: 'adversarial' },
+        runEvent('step', { step: 1, epoch: 1, loss: 1, learningRate: 0.1, samplesPerSecond: 10, generatorLoss: 1, discriminatorLoss: 0.5 }),
+        runEvent('epoch', { epoch: 1, step: 1, seconds: 1, train: { generator_loss: 1, discriminator_loss: 0.5 } }),
+      ),
+    ).toEqual(['ganLosses', 'learningRate', 'metrics', 'throughput']);
     expect(panelsOf(runEvent('epoch', { epoch: 1, step: 5, seconds: 1, train: { loss: 1 } }))).toEqual(['loss']);
     expect(panelsOf(sampleEvents.epoch)).toEqual(['loss', 'metrics']);
     expect(panelsOf(runEvent('predictions', { split: 'validation', epoch: 1, kind: 'regression', items: [{ predicted: 1, actual: 2 }] }))).toEqual(['regression']);

@@ -5,11 +5,12 @@
  */
 import { COLORS, formatDuration, formatValue } from '../chartTheme';
 import type { PanelProps } from '../panelTypes';
-import { epochMetricNames, progress } from '../runView';
-import { epochTable, lossTable, metricLabel, scaleTable, stepTable } from '../seriesData';
+import { epochMetricNames, progress, type RunView } from '../runView';
+import { epochTable, lossTable, metricLabel, scaleTable, stepTable, type Table } from '../seriesData';
 import { UPlotChart } from '../UPlotChart';
 
 export function LossPanel({ run }: PanelProps) {
+  const validation = hasValidation(run);
   return (
     <UPlotChart
       testId="chart-loss"
@@ -18,17 +19,21 @@ export function LossPanel({ run }: PanelProps) {
       series={[
         { label: 'Train (step)', color: COLORS.step, width: 1 },
         { label: 'Train (epoch)', color: COLORS.train, points: true, width: 2 },
-        { label: 'Validation (epoch)', color: COLORS.validation, points: true, width: 2 },
+        ...(validation ? [{ label: 'Validation (epoch)', color: COLORS.validation, points: true, width: 2 }] : []),
       ]}
-      data={() => lossTable(run)}
+      data={() => (validation ? lossTable(run) : lossTable(run).slice(0, 3)) as Table}
       version={run.version}
       height={240}
     />
   );
 }
 
+/** Whether any epoch reported validation metrics (a run without a validation split has none to draw). */
+const hasValidation = (run: RunView): boolean => run.epochs.some((e) => e.validation && Object.keys(e.validation).length > 0);
+
 export function MetricsPanel({ run }: PanelProps) {
   const names = epochMetricNames(run).filter((n) => n !== 'loss');
+  const validation = hasValidation(run);
   return (
     <div className="panel-grid">
       {names.map((name) => {
@@ -41,11 +46,8 @@ export function MetricsPanel({ run }: PanelProps) {
               xLabel="Epoch"
               yLabel={label}
               yUnit={unit}
-              series={[
-                { label: 'Train', color: COLORS.train, points: true, width: 2 },
-                { label: 'Validation', color: COLORS.validation, points: true, width: 2 },
-              ]}
-              data={() => scaleTable(epochTable(run, name), scale)}
+              series={[{ label: 'Train', color: COLORS.train, points: true, width: 2 }, ...(validation ? [{ label: 'Validation', color: COLORS.validation, points: true, width: 2 }] : [])]}
+              data={() => scaleTable(epochTable(run, name).slice(0, validation ? 3 : 2) as Table, scale)}
               version={run.version}
               height={170}
             />
@@ -99,12 +101,11 @@ export function ThroughputPanel({ run }: PanelProps) {
       <UPlotChart
         testId="chart-throughput"
         xLabel="Step"
-        yLabel="Throughput"
-        yUnit="samples/s"
-        series={[{ label: 'Samples per second', color: COLORS.throughput }]}
+        yLabel="Samples/s"
+        series={[{ label: 'Samples per second', color: COLORS.throughput, unit: 'samples/s' }]}
         data={() => stepTable(run, ['samplesPerSecond'])}
         version={run.version}
-        height={140}
+        height={150}
       />
     </>
   );
