@@ -40,6 +40,8 @@ export interface SupervisedRun {
   checkpoints?: CheckpointSink;
   /** Continue from this checkpoint: weights, optimizer and layer state, position, best so far. */
   resumeFrom?: Checkpoint;
+  /** Start from these weights (fine-tuning), by parameter name; names and shapes already checked. */
+  initialWeights?: Readonly<Record<string, { readonly data: ArrayLike<number> }>>;
   /** Rows of the training data to train on (k-fold); the validation rows then come from `validationRows`. */
   rows?: { train: Int32Array; validation: Int32Array };
   diagnosis?: DiagnosisOptions;
@@ -152,6 +154,12 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
     return probe ?? undefined;
   };
 
+  if (run.initialWeights && !run.resumeFrom) {
+    for (const name of model.paramNames) {
+      const weight = run.initialWeights[name];
+      if (weight) model.train.writeVariable(name, weight.data);
+    }
+  }
   if (run.resumeFrom && resume) {
     if (resume.recipe !== 'supervised') throw new TrainingSetupError(`The checkpoint was written by the ${resume.recipe} recipe, not the supervised one.`);
     try {

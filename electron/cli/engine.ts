@@ -40,6 +40,8 @@ export interface TrainRequest {
   kfold?: number;
   /** Continue from the project's latest checkpoint instead of starting fresh. */
   resume: boolean;
+  /** Absolute path of a weights file to start from (fine-tuning). */
+  weights?: string;
   json: boolean;
   /** Time every kernel and print where a training step's time goes (`--profile`). */
   profile?: boolean;

@@ -29,6 +29,7 @@ export async function runTraining(request: TrainRequest, io: CliIo): Promise<num
       signal: controller.signal,
       ...(request.kfold !== undefined ? { kfold: request.kfold } : {}),
       ...(request.resume ? { resume: true } : {}),
+      ...(request.weights !== undefined ? { weights: request.weights } : {}),
       ...(request.profile === true ? { profile: true } : {}),
     });
     const tty = !request.json && process.stdout.isTTY === true;

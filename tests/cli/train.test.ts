@@ -1,6 +1,6 @@
 /** @file `brrr train` as a person and a script use it: progress, JSON events, exit codes, clean pipes. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,30 @@ describe('brrr train', () => {
     const start = JSON.parse(gpu.stdout.split('\n')[0]) as { backend: { kind: string; reason: string } };
     expect(start.backend.kind).toBe('webgpu');
     expect(start.backend.reason).toMatch(/--backend webgpu/);
+  });
+
+  it('fine-tunes from exported weights (--weights), and names every mismatch when they do not fit', () => {
+    expect(brrr(['train', project, '--epochs', '5', '--seed', '2']).status).toBe(0);
+    const weights = join(project, 'trained.safetensors');
+    expect(brrr(['export', project, '--format', 'safetensors', '--out', weights]).status).toBe(0);
+    const firstLoss = (args: string[]) => {
+      const r = brrr(['train', project, '--epochs', '1', '--json', ...args]);
+      expect(r.status, r.stderr).toBe(0);
+      const step = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; loss?: number }).find((e) => e.type === 'step');
+      return step!.loss!;
+    };
+    // Started from trained weights, the very first step is already far better than from scratch.
+    expect(firstLoss(['--weights', weights])).toBeLessThan(firstLoss([]) / 2);
+
+    const wider = join(mkdtempSync(join(tmpdir(), 'brrr-wider-')), 'neuron');
+    expect(brrr(['new', 'neuron', wider]).status).toBe(0);
+    const file = join(wider, 'project.brrr.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { networks: { nodes: { id: string; params: Record<string, unknown> }[] }[] };
+    doc.networks[0].nodes.find((n) => n.id === 'x')!.params.shape = [3];
+    writeFileSync(file, JSON.stringify(doc));
+    const refused = brrr(['train', wider, '--weights', weights]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/neuron\.kernel: the file has \[2, 1\], the network needs \[3, 1\]/);
   });
 });

@@ -1,4 +1,5 @@
 /** @file `brrr train PROJECT`: check the options and the project, then hand over to the engine. */
+import { resolve } from 'node:path';
 import { nonNegativeInteger, oneOf, positiveInteger, seeHelp } from '../args';
 import { defineCommand } from '../command';
 import { BACKENDS, trainProject } from '../engine';
@@ -18,6 +19,7 @@ export const trainCommand = defineCommand(
       seed: { type: 'string', value: 'S', description: "Random seed, a whole number from 0 up (default: the project's)." },
       kfold: { type: 'string', value: 'K', description: 'k-fold cross-validation with K >= 2 folds.' },
       resume: { type: 'boolean', description: "Continue from the project's latest checkpoint." },
+      weights: { type: 'string', value: 'FILE', description: 'Start from the weights in FILE (safetensors, e.g. from brrr export): fine-tuning. Every name and shape must fit.' },
       json: { type: 'boolean', description: 'Print one JSON event per line (progress, metrics, errors) instead of text.' },
       profile: { type: 'boolean', description: 'Time every kernel; print per kernel: time, share of the step, GFLOP/s, GB/s and regime.' },
     },
@@ -36,6 +38,7 @@ export const trainCommand = defineCommand(
         project,
         backend,
         resume: options.resume === true,
+        ...(options.weights === undefined ? {} : { weights: resolve(io.cwd, options.weights) }),
         json: options.json === true,
         ...(options.profile === true ? { profile: true } : {}),
         ...(epochs === undefined ? {} : { epochs }),

@@ -5,11 +5,13 @@
  * or pick up a stopped run from its last checkpoint, pick the recipe (supervised, k-fold,
  * adversarial) and stream its events, also appended to `<project>/runs/<runId>/events.jsonl`.
  */
+import { readFile } from 'node:fs/promises';
 import { createBackend, type Backend } from '../../../core/backends';
 import { CpuBackend } from '../../../core/backends/cpu/cpuBackend';
 import { busiestProfile, wasmMachine } from '../../../core/backends/cpu/profileReport';
-import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
+import { importWeights } from '../../../core/export/weights';
 import { failuresAsEvents } from '../../../core/train/failures';
+import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
 import { probeHardwareAdapter } from '../../engine/webgpuProbe';
 import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
@@ -38,6 +40,8 @@ export interface LocalRunRequest {
   kfold?: number;
   /** Continue a run from its last checkpoint: true = the newest resumable run, or a run id. */
   resume?: boolean | string;
+  /** A weights file (safetensors) to start from: fine-tuning; every name and shape must fit the network. */
+  weights?: string;
   /** Time every kernel of the run (CPU backend) so `LocalRun.profile` can report it. */
   profile?: boolean;
   /** Called every few steps between steps (the engine host pauses here). */
@@ -152,6 +156,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
         ...(kfold !== undefined ? { kfold } : {}),
         resumes: 0,
       };
+  const initialWeights = request.weights !== undefined && !resumed ? await readInitialWeights(project, request.weights) : undefined;
   await prepareRunFolder(dir, settings, project);
   const run: SupervisedRun = {
     runId,
@@ -165,6 +170,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
     yieldToHost: request.yieldToHost ?? (() => new Promise((resolve) => setImmediate(resolve))),
     checkpoints: checkpointSink(dir),
     ...(resumed ? { resumeFrom: resumed.checkpoint } : {}),
+    ...(initialWeights ? { initialWeights } : {}),
   };
   const source = project.training.recipe === 'adversarial' ? trainAdversarial(run) : kfold !== undefined ? trainKFold(run, kfold) : trainSupervised(run);
   return {
@@ -190,5 +196,24 @@ async function* logged(dir: string, source: AsyncGenerator<RunEvent>): AsyncGene
     }
   } finally {
     await appendEvents(dir, pending);
+  }
+}
+
+/** The weights a fine-tuning run starts from: read and checked against the trained network. */
+async function readInitialWeights(project: Project, file: string): Promise<Record<string, { data: ArrayLike<number> }>> {
+  if (project.training.recipe !== 'supervised') throw new TrainingSetupError('Starting from a weights file (--weights) applies to supervised projects; this one trains adversarially.');
+  const networkId = project.training.networks.model ?? Object.values(project.training.networks)[0];
+  const network = project.networks.find((n) => n.id === networkId);
+  if (!network) throw new TrainingSetupError(`The training recipe names network "${networkId}", which the project does not have.`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new TrainingSetupError(`Cannot read the weights file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}.`);
+  }
+  try {
+    return importWeights(network, bytes, file).weights;
+  } catch (e) {
+    throw new TrainingSetupError(e instanceof Error ? e.message : String(e));
   }
 }
