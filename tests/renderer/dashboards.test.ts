@@ -7,6 +7,7 @@ import { createRedrawThrottle, type Timers } from '../../renderer/dashboards/red
 import { RingSeries } from '../../renderer/dashboards/ringBuffer';
 import { createRunView, keyMetrics } from '../../renderer/dashboards/runView';
 import { epochTable, joinTables, lossTable, overlayTable, stepTable } from '../../renderer/dashboards/seriesData';
+import { imageLayout, imagePixels, seriesLayout } from '../../renderer/dashboards/panels/ImageCanvas';
 import { boundaryLine } from '../../renderer/dashboards/panels/SurfacePanels';
 import { runSettings, settingsDiff } from '../../renderer/runs/settingsDiff';
 import { sampleEvents } from './dashboardsSamples';
@@ -99,6 +100,22 @@ describe('decision boundary line', () => {
     // Outside the box, or no linear unit: no line.
     expect(boundaryLine({ ...base, weights: [1, 0], bias: -5 })).toBeNull();
     expect(boundaryLine({ ...base, weights: undefined })).toBeNull();
+  });
+});
+
+describe('small inputs: image or series', () => {
+  it('draws pictures as images and sensor windows as lines', () => {
+    expect(imageLayout([28, 28, 1], 784)).toEqual({ height: 28, width: 28, channels: 1, channelFirst: false });
+    expect(imageLayout([1, 28, 28], 784)).toEqual({ height: 28, width: 28, channels: 1, channelFirst: false });
+    expect(imageLayout([3, 8, 8], 192)).toEqual({ height: 8, width: 8, channels: 3, channelFirst: true });
+    expect(imageLayout([30, 6], 180)).toBeNull();
+    expect(seriesLayout([30, 6], 180)).toEqual({ steps: 30, channels: 6 });
+    expect(seriesLayout([50], 50)).toEqual({ steps: 50, channels: 1 });
+    expect(seriesLayout([28, 28], 784)).toBeNull();
+    expect(imageLayout([28, 28], 100)).toBeNull();
+    // 0..1 values are used as they are; others are stretched from min..max.
+    expect([...imagePixels([0, 1], { height: 1, width: 2, channels: 1, channelFirst: false })]).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
+    expect([...imagePixels([-2, 2], { height: 1, width: 2, channels: 1, channelFirst: false })]).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
   });
 });
 

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { formatValue } from '../chartTheme';
 import type { PanelProps } from '../panelTypes';
-import { ImageCanvas, imageLayout, Sparkline } from './ImageCanvas';
+import { ChannelSparkline, ImageCanvas, imageLayout, seriesLayout, Sparkline, type SeriesLayout } from './ImageCanvas';
 
 export function PredictionsPanel({ run }: PanelProps) {
   const p = run.classification;
@@ -22,10 +22,17 @@ export function PredictionsPanel({ run }: PanelProps) {
       <div className="prediction-grid" data-testid="predictions">
         {p.items.map((item, i) => {
           const layout = item.input ? imageLayout(item.inputShape, item.input.length) : null;
+          const series = item.input && !layout ? seriesLayout(item.inputShape, item.input.length) : null;
           const ok = item.predicted === item.actual;
           return (
             <figure key={i} className={`prediction${ok ? '' : ' is-wrong'}`}>
-              {item.input && layout ? <ImageCanvas values={item.input} layout={layout} /> : item.input ? <Sparkline values={item.input} width={84} /> : null}
+              {item.input && layout ? (
+                <ImageCanvas values={item.input} layout={layout} />
+              ) : item.input && series ? (
+                <ChannelSparkline values={item.input} layout={series} width={96} />
+              ) : item.input ? (
+                <Sparkline values={item.input} width={84} />
+              ) : null}
               <figcaption>
                 <span title="predicted">{name(item.predicted)}</span>
                 <span className="prediction__true" title="true label">
@@ -53,7 +60,7 @@ export function RegressionPanel({ run }: PanelProps) {
   const sx = (v: number) => pad + ((v - lo) / span) * (width - pad - 8);
   const sy = (v: number) => height - pad + 8 - ((v - lo) / span) * (height - pad);
   const ticks = [lo, lo + span / 2, hi];
-  const withSeries = p.items.filter((i) => i.input && i.input.length > 1 && !imageLayout(i.inputShape, i.input.length)).slice(0, 6);
+  const withSeries = p.items.filter((i) => i.input && i.input.length > 1 && seriesLayout(i.inputShape, i.input.length)).slice(0, 6);
   return (
     <div className="regression">
       <svg className="scatter" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-testid="regression-scatter" role="img" aria-label="Predicted against true values">
@@ -86,7 +93,11 @@ export function RegressionPanel({ run }: PanelProps) {
         <div className="forecasts">
           {withSeries.map((item, i) => (
             <figure key={i} className="forecast">
-              <Sparkline values={item.input as number[]} marker={item.predicted} />
+              {seriesLayout(item.inputShape, (item.input as number[]).length)?.channels === 1 ? (
+                <Sparkline values={item.input as number[]} marker={item.predicted} />
+              ) : (
+                <ChannelSparkline values={item.input as number[]} layout={seriesLayout(item.inputShape, (item.input as number[]).length) as SeriesLayout} />
+              )}
               <figcaption>
                 forecast {formatValue(item.predicted)} · true {formatValue(item.actual)}
               </figcaption>

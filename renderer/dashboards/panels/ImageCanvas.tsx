@@ -13,9 +13,28 @@ export interface ImageLayout {
   channelFirst: boolean;
 }
 
+/** A window of a multichannel series: `steps` rows of `channels` values (channel-last). */
+export interface SeriesLayout {
+  steps: number;
+  channels: number;
+}
+
+/**
+ * Sensor windows ([steps, channels] with a few channels, ≥ 2× as many steps) are series, not
+ * images; so is any one-dimensional input.
+ */
+export function seriesLayout(shape: readonly number[] | undefined, length: number): SeriesLayout | null {
+  const big = (shape ?? [length]).filter((d) => typeof d === 'number' && d > 1);
+  if (big.reduce((a, b) => a * b, 1) !== length) return null;
+  if (big.length === 1) return { steps: big[0] as number, channels: 1 };
+  if (big.length !== 2) return null;
+  const [steps, channels] = big as [number, number];
+  return channels <= 16 && steps >= 2 * channels ? { steps, channels } : null;
+}
+
 /** How `shape` lays out an image, or null when it is not one (then the input is drawn as a series). */
 export function imageLayout(shape: readonly number[] | undefined, length: number): ImageLayout | null {
-  if (!shape) return null;
+  if (!shape || seriesLayout(shape, length)) return null;
   const dims = shape.filter((d) => typeof d === 'number' && d > 0);
   const product = dims.reduce((a, b) => a * b, 1);
   if (product !== length) return null;
@@ -61,6 +80,27 @@ function ImageCanvasView({ values, layout, size = 56, title }: { values: readonl
 }
 
 export const ImageCanvas = memo(ImageCanvasView);
+
+const CHANNEL_COLORS = ['#6aa6ff', '#4ade80', '#f472b6', '#a78bfa', '#22d3ee', '#facc15', '#f87171', '#fb923c'];
+
+/** A multichannel window: one line per channel, each scaled to its own range. */
+export function ChannelSparkline({ values, layout, width = 120, height = 48 }: { values: readonly number[]; layout: SeriesLayout; width?: number; height?: number }) {
+  const { steps, channels } = layout;
+  const x = (i: number) => (steps <= 1 ? 0 : (i / (steps - 1)) * (width - 4) + 2);
+  const lines = Array.from({ length: channels }, (_, c) => {
+    const ys = Array.from({ length: steps }, (_, i) => values[i * channels + c] ?? 0);
+    const lo = Math.min(...ys);
+    const span = Math.max(...ys) - lo || 1;
+    return ys.map((v, i) => `${x(i).toFixed(1)},${(height - 2 - ((v - lo) / span) * (height - 4)).toFixed(1)}`).join(' ');
+  });
+  return (
+    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${channels}-channel window of ${steps} steps`}>
+      {lines.map((points, c) => (
+        <polyline key={c} points={points} fill="none" stroke={CHANNEL_COLORS[c % CHANNEL_COLORS.length]} strokeWidth="1" strokeOpacity="0.85" />
+      ))}
+    </svg>
+  );
+}
 
 /** A one-dimensional input drawn as a line (a series with its forecast). */
 export function Sparkline({ values, width = 120, height = 40, marker }: { values: readonly number[]; width?: number; height?: number; marker?: number }) {
