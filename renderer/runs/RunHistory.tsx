@@ -7,6 +7,7 @@ import { memo } from 'react';
 import { runColor } from '../dashboards/chartTheme';
 import { settingsDiff, runSettings } from './settingsDiff';
 import { keyMetricTexts, listedStatus, runDateText } from './runLabels';
+import { useRuns } from './RunsProvider';
 import { useRunsStore } from './runsStore';
 import { StatusPill } from './StatusPill';
 
@@ -18,6 +19,8 @@ function RunHistoryView() {
   const compare = useRunsStore((s) => s.compare);
   const setActive = useRunsStore((s) => s.setActive);
   const toggleCompare = useRunsStore((s) => s.toggleCompare);
+  const projectPath = useRunsStore((s) => s.projectPath);
+  const client = useRuns();
   useRunsStore((s) => s.tick);
   const diff = compare.length >= 2 ? settingsDiff(compare.map((id) => runSettings(runs[id], listings[id]))) : [];
 
@@ -25,6 +28,11 @@ function RunHistoryView() {
     <aside className="run-history" data-testid="run-history" aria-label="Run history">
       <div className="run-history__title">
         Runs <span className="tab__count">{order.length}</span>
+        {client && projectPath && (
+          <button type="button" className="run-history__refresh" onClick={() => void client.actions.loadHistory(projectPath)} title="Read the project's runs again (runs started elsewhere, e.g. by brrr train)" data-testid="runs-refresh">
+            ↻
+          </button>
+        )}
       </div>
       {order.length === 0 && <p className="run-history__empty">No runs yet. Press Train to start one.</p>}
       <ul className="run-list">

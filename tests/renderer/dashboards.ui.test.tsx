@@ -238,6 +238,12 @@ describe('Train view against an in-memory studio', () => {
     expect(diff.textContent).toContain('seed');
     expect(diff.textContent).not.toContain('recipe');
 
+    // A run started elsewhere (brrr train) appears on refresh.
+    logs.set('run-20261124-140000-eeee', shortRun('run-20261124-140000-eeee', 1, 2));
+    listings.push({ runId: 'run-20261124-140000-eeee', status: 'completed', startedAt: '2026-11-24T14:00:00.000Z' });
+    fireEvent.click(screen.getByTestId('runs-refresh'));
+    await waitFor(() => expect(within(history).getAllByRole('listitem')[0]?.dataset.run).toBe('run-20261124-140000-eeee'));
+
     // Unticking one leaves the overlay.
     fireEvent.click(screen.getByTestId('run-compare-run-20261124-100000-aaaa'));
     expect(screen.queryByTestId('compare')).toBeNull();
