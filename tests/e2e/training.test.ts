@@ -35,7 +35,7 @@ describe('training from the studio, driven by Chromium', () => {
     const file = path.join(projectDir, PROJECT_FILE_NAME);
     const project = JSON.parse(readFileSync(file, 'utf8')) as { training: { epochs: number }; datasets: { options: Record<string, unknown> }[] };
     for (const dataset of project.datasets) dataset.options.limit = SAMPLES;
-    project.training.epochs = 20;
+    project.training.epochs = 60;
     writeFileSync(file, JSON.stringify(project, null, 2));
     server = startServer(workspace, configDir, ['--project', projectDir]);
     const url = await server.url;
@@ -69,9 +69,9 @@ describe('training from the studio, driven by Chromium', () => {
     await page.getByTestId('editor').waitFor();
     expect(await page.getByTestId('project-name').textContent()).toBe('Digits CNN');
 
-    // Train for 10 epochs on the CPU (the epochs override), from the toolbar.
+    // Train for 50 epochs on the CPU (the epochs override; far more than the test lets it reach, so it is still running when stopped), from the toolbar.
     await page.getByTestId('run-backend').selectOption('cpu');
-    await page.getByTestId('run-epochs').fill('10');
+    await page.getByTestId('run-epochs').fill('50');
     await page.getByTestId('run-train').click();
     await page.getByTestId('train-view').waitFor();
     await expect.poll(status, { timeout: 20_000 }).toBe('running');
@@ -79,6 +79,7 @@ describe('training from the studio, driven by Chromium', () => {
 
     // The loss chart grows while the run goes.
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(1);
+    await expect(page.getByTestId('run-where').textContent()).resolves.toMatch(/epoch \d+\/50/);
     const early = await points();
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(early);
 
