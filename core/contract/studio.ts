@@ -207,6 +207,8 @@ export type Unsubscribe = () => void;
 /** What `window.studio` is: one function per request, one subscription per event. */
 export type StudioApi = { [K in RequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> } & {
   onMenuCommand(listener: (event: EventOf<'menuCommand'>) => void): Unsubscribe;
+  /** Batches of training-run events as runs go (the dashboards follow them live). */
+  onRunEvents(listener: (event: EventOf<'runEvents'>) => void): Unsubscribe;
 };
 
 /** Stable error codes a reply can carry. */

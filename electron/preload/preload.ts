@@ -8,7 +8,7 @@
  * every other property, while plain objects cross intact. The renderer reads `code` and `message`.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { MenuCommandSchema, StudioError, unwrapReply, type RequestName, type ResponseOf, type ReplyError, type StudioApi } from '../../core/contract';
+import { MenuCommandSchema, StudioError, studioEvents, unwrapReply, type RequestName, type ResponseOf, type ReplyError, type StudioApi } from '../../core/contract';
 
 /** What a rejected `window.studio` call carries across the bridge. */
 export interface BridgedStudioError {
@@ -36,6 +36,7 @@ function toBridgedError(e: unknown, name: string): BridgedStudioError {
 }
 
 const MENU_COMMAND_CHANNEL = 'studio:event:menuCommand';
+const RUN_EVENTS_CHANNEL = 'studio:event:runEvents';
 
 const api = {
   getAppInfo: (request) => settle('getAppInfo', ipcRenderer.invoke('studio:getAppInfo', request)),
@@ -68,6 +69,16 @@ const api = {
     ipcRenderer.on(MENU_COMMAND_CHANNEL, forward);
     return () => {
       ipcRenderer.removeListener(MENU_COMMAND_CHANNEL, forward);
+    };
+  },
+  onRunEvents(listener) {
+    const forward = (_event: IpcRendererEvent, payload: unknown): void => {
+      const batch = studioEvents.runEvents.safeParse(payload);
+      if (batch.success) listener(batch.data);
+    };
+    ipcRenderer.on(RUN_EVENTS_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(RUN_EVENTS_CHANNEL, forward);
     };
   },
 } satisfies StudioApi;

@@ -53,16 +53,15 @@ export interface RunsClient {
   onRunEvents(listener: (batch: RunEventBatch) => void): Unsubscribe;
 }
 
-type RunEventsSubscription = (listener: (batch: unknown) => void) => Unsubscribe;
-
 /**
- * The studio's run functions. The requests are typed by the contract; the `runEvents` subscription
- * is looked up by name, since a host may not offer it (then `live` is false and only recorded runs show).
+ * The studio's run functions, typed by the contract; batches are checked again as they arrive. A
+ * host without the `runEvents` subscription (an older preload) leaves `live` false: runs are then
+ * followed through their logs.
  */
 export function runsClientOf(studio: StudioApi): RunsClient & { live: boolean } {
-  const subscribe = (studio as unknown as { onRunEvents?: RunEventsSubscription }).onRunEvents;
+  const live = typeof (studio as Partial<StudioApi>).onRunEvents === 'function';
   return {
-    live: typeof subscribe === 'function',
+    live,
     startRun: (request) => studio.startRun(request),
     pauseRun: (request) => studio.pauseRun(request),
     resumeRun: (request) => studio.resumeRun(request),
@@ -70,8 +69,8 @@ export function runsClientOf(studio: StudioApi): RunsClient & { live: boolean } 
     listRuns: async (request) => listingsOf(await studio.listRuns(request)),
     readRunEvents: async (request) => eventsOf(await studio.readRunEvents(request)),
     onRunEvents: (listener) =>
-      typeof subscribe === 'function'
-        ? subscribe.call(studio, (batch) => {
+      live
+        ? studio.onRunEvents((batch) => {
             const parsed = batchOf(batch);
             if (parsed) listener(parsed);
           })

@@ -42,6 +42,7 @@ function unconnectedStudio(): StudioApi {
     previewDataset: refuse,
     exportProject: refuse,
     onMenuCommand: () => () => {},
+    onRunEvents: () => () => {},
   } satisfies StudioApi;
 }
 

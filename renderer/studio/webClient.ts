@@ -18,8 +18,6 @@ export interface WebClientOptions {
 }
 
 export interface WebClient extends StudioApi {
-  /** Batches of a training run's events, as `brrr serve` broadcasts them (the dashboards follow it). */
-  onRunEvents(listener: (event: EventOf<'runEvents'>) => void): Unsubscribe;
   /** Closes the event connection (tests and page teardown). */
   close(): void;
 }

@@ -279,8 +279,8 @@ describe('preload', () => {
     expect([...electron.exposed.keys()]).toEqual(['studio']);
   });
 
-  it('exposes exactly one function per request plus onMenuCommand', () => {
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'onMenuCommand'].sort());
+  it('exposes exactly one function per request plus one subscription per event', () => {
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'onMenuCommand', 'onRunEvents'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -318,6 +318,23 @@ describe('preload', () => {
       listener(fakeEvent, { command: 'format-disk' });
     }
     expect(received).toEqual([{ command: 'open', path: '/p' }]);
+    unsubscribe();
+    expect(channel?.size).toBe(0);
+  });
+
+  it('onRunEvents passes parsed batches of run events only, without the IPC event, until unsubscribed', () => {
+    const received: unknown[] = [];
+    const unsubscribe = api.onRunEvents((batch) => received.push(batch));
+    const channel = electron.listeners.get('studio:event:runEvents');
+    expect(channel?.size).toBe(1);
+    const fakeEvent = { sender: { secret: true } };
+    const batch = { runId: 'r1', path: '/p', events: [{ type: 'step', v: 1, step: 1, epoch: 1, loss: 0.5, learningRate: 0.01, samplesPerSecond: 100 }] };
+    for (const listener of channel ?? []) {
+      listener(fakeEvent, batch);
+      listener(fakeEvent, { runId: 'r1', events: 'not a list' });
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ runId: 'r1', path: '/p', events: [{ type: 'step', step: 1, loss: 0.5 }] });
     unsubscribe();
     expect(channel?.size).toBe(0);
   });

@@ -59,7 +59,14 @@ function fakeStudio(overrides: Partial<AppInfo> = {}) {
     listRuns: vi.fn(async () => []),
     readRunEvents: vi.fn(async () => ({ events: [] })),
     exportProject: vi.fn(async () => ({ path: '/x/exports/x.onnx', files: [], source: 'test', notes: [], revealed: false })),
+    describeDataset: vi.fn(async (): Promise<never> => {
+      throw new StudioError('E_UNAVAILABLE', 'This test studio has no datasets.');
+    }),
+    previewDataset: vi.fn(async (): Promise<never> => {
+      throw new StudioError('E_UNAVAILABLE', 'This test studio has no datasets.');
+    }),
     onMenuCommand: vi.fn((_listener: MenuListener): (() => void) => () => {}),
+    onRunEvents: vi.fn(() => () => {}),
   } satisfies StudioApi;
   return { studio, saved };
 }
