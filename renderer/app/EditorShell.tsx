@@ -1,7 +1,8 @@
-/** @file The editor for an open project: top bar, network tabs, palette, canvas, inspector, status bar; or, in the Train view, the runs and their dashboards. */
+/** @file The editor for an open project: top bar, network tabs, palette, canvas, inspector, status bar; or the Data view (the dataset and its split), or the Train view (runs and their dashboards). */
 import { memo, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { NetworkCanvas } from '../canvas/NetworkCanvas';
+import { DataView } from '../datasets/DataView';
 import { useEditorShortcuts } from '../canvas/useEditorShortcuts';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
@@ -37,6 +38,8 @@ function EditorShellView() {
         <NetworkTabs />
         {view === 'train' ? (
           <TrainView />
+        ) : view === 'data' ? (
+          <DataView />
         ) : (
           <ReactFlowProvider>
             <EditorBody />

@@ -39,6 +39,9 @@ function RunToolbarView() {
         <button type="button" role="tab" aria-selected={view === 'design'} className={`segmented__item${view === 'design' ? ' is-active' : ''}`} onClick={() => setView('design')} data-testid="view-design">
           Design
         </button>
+        <button type="button" role="tab" aria-selected={view === 'data'} className={`segmented__item${view === 'data' ? ' is-active' : ''}`} onClick={() => setView('data')} data-testid="view-data">
+          Data
+        </button>
         <button type="button" role="tab" aria-selected={view === 'train'} className={`segmented__item${view === 'train' ? ' is-active' : ''}`} onClick={() => setView('train')} data-testid="view-train">
           Train
         </button>

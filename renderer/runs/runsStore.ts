@@ -11,7 +11,7 @@ import { createRedrawThrottle, REDRAW_INTERVAL_MS, type Timers } from '../dashbo
 import { createRunView, type RunStatus, type RunView } from '../dashboards/runView';
 import type { RunListing } from './runsClient';
 
-export type EditorView = 'design' | 'train';
+export type EditorView = 'design' | 'data' | 'train';
 
 export interface RunsState {
   view: EditorView;

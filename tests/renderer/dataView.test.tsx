@@ -1,0 +1,48 @@
+// @vitest-environment jsdom
+/** @file The Data view shows the dataset the recipe trains on, checked against the network, and split edits are undoable project edits. */
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StudioApi } from '../../core/contract/studio';
+import { findTemplate } from '../../core/templates';
+import { createCommands } from '../../renderer/app/commands';
+import { StudioContext } from '../../renderer/app/studioContext';
+import { DataView } from '../../renderer/datasets/DataView';
+import { useStudioStore } from '../../renderer/state/studioStore';
+
+afterEach(cleanup);
+
+function studioWithMnist(): StudioApi {
+  const describeDataset = vi.fn(async () => ({
+    description: {
+      kind: 'builtin', source: 'builtin:mnist', samples: 60000, testSamples: 10000,
+      fields: [{ name: 'image', shape: [1, 28, 28], dtype: 'f32' }, { name: 'label', shape: [], dtype: 'i32' }],
+      classes: Array.from({ length: 10 }, (_, i) => ({ name: String(i), count: 6000 })),
+      notes: [], problems: [],
+    },
+  }));
+  const previewDataset = vi.fn(async () => ({ start: 0, count: 0, fields: {} }));
+  return { describeDataset, previewDataset } as unknown as StudioApi;
+}
+
+describe('Data view', () => {
+  it('describes the recipe dataset, checks the network bindings, and edits the split as one undoable step', async () => {
+    const studio = studioWithMnist();
+    const project = findTemplate('mnist-mlp')!.build('Digits');
+    useStudioStore.getState().openDocument({ path: '/ws/digits', project });
+    render(
+      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
+        <DataView />
+      </StudioContext.Provider>,
+    );
+    await screen.findByText(/builtin:mnist/);
+    expect(studio.describeDataset).toHaveBeenCalledWith(expect.objectContaining({ path: '/ws/digits', dataset: expect.objectContaining({ source: 'builtin:mnist' }) }));
+    await waitFor(() => expect(screen.getByTestId('split-counts').textContent).toMatch(/train \d+ · validation \d+ · test 10000/));
+    expect(screen.getByLabelText('Network bindings').textContent).toMatch(/reads 'image'/);
+
+    fireEvent.change(screen.getByLabelText(/Validation %/), { target: { value: '20' } });
+    expect(useStudioStore.getState().document?.project.training.validationSplit).toBe(0.2);
+    expect(useStudioStore.getState().document?.dirty).toBe(true);
+    useStudioStore.getState().undo();
+    expect(useStudioStore.getState().document?.project.training.validationSplit).toBe(project.training.validationSplit);
+  });
+});
