@@ -48,7 +48,7 @@ describe('brrr train', () => {
   it('says which backend runs and why: auto takes the CPU when the only WebGPU adapter is software', () => {
     const auto = brrr(['train', project, '--epochs', '1']);
     expect(auto.status).toBe(0);
-    expect(auto.stdout).toMatch(/Training "neuron" on cpu \(float32; auto: /);
+    expect(auto.stdout).toMatch(/Training "neuron" on cpu \(float32, WebAssembly SIMD on \d+ threads?; auto: /);
     // Dawn and the drivers print while probing for adapters: that must stay out of the terminal.
     expect(auto.stderr).toBe('');
     const gpu = brrr(['train', project, '--epochs', '1', '--backend', 'webgpu', '--json']);

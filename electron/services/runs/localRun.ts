@@ -12,6 +12,7 @@ import { busiestProfile, wasmMachine } from '../../../core/backends/cpu/profileR
 import { importWeights } from '../../../core/export/weights';
 import { failuresAsEvents } from '../../../core/train/failures';
 import { createNodeGpu, type NodeGpu } from '../../engine/webgpu';
+import { NodeThreadPool } from '../../engine/threads/nodeThreadPool';
 import { probeHardwareAdapter } from '../../engine/webgpuProbe';
 import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
@@ -61,8 +62,15 @@ export interface LocalRun {
  * The backend of a run and why: `cpu` always works; `webgpu` uses any WebGPU adapter (a software
  * one included) or fails with the reason; `auto` takes WebGPU only on real hardware, else the CPU.
  */
+/** One pool of worker threads per process, shared by its runs (idle workers never keep it alive). */
+let pool: NodeThreadPool | undefined;
+const cpuThreads = (): NodeThreadPool => (pool ??= new NodeThreadPool());
+
 export async function chooseBackend(choice: BackendChoice): Promise<{ report: BackendReport; backend: Backend }> {
-  const cpu = (reason: string) => ({ report: { kind: 'cpu' as const, detail: 'float32', reason }, backend: createBackend('cpu') });
+  const cpu = (reason: string) => {
+    const threads = cpuThreads();
+    return { report: { kind: 'cpu' as const, detail: `float32, WebAssembly SIMD on ${threads.workers + 1} thread${threads.workers ? 's' : ''}`, reason }, backend: createBackend('cpu', { threads }) };
+  };
   const gpu = (g: NodeGpu, reason: string) => ({
     report: { kind: 'webgpu' as const, detail: `${g.description}${g.software ? ', software' : ''}`, reason },
     backend: createBackend('webgpu', { device: g.device }),
