@@ -3,7 +3,7 @@
  * loaded from `app://studio/`, no navigation away, no new windows, no permissions, no remote content.
  */
 import path from 'node:path';
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, dialog, session, shell } from 'electron';
 import { APP_ENTRY_URL } from './appProtocol';
 import { originOf } from './senderPolicy';
 
@@ -51,6 +51,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     options.log(`[brrr] blocked navigation to ${url.slice(0, 200)}`);
   });
   contents.on('will-redirect', (event) => event.preventDefault());
+  // The page vetoes unloading while the project has unsaved changes (beforeunload); ask the person.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Close without saving', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'This project has changes that are not saved.',
+      detail: 'They are kept in a recovery file and offered the next time you open the project.',
+    });
+    if (choice === 0) event.preventDefault(); // preventDefault here lets the unload go ahead
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 
   window.once('ready-to-show', () => window.show());

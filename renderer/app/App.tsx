@@ -35,7 +35,7 @@ export function App({ studio }: { studio: StudioApi }) {
   }, [studio, commands, nativeMenu]);
 
   useShortcuts(commands, appInfo !== null && !nativeMenu);
-  useUnsavedWork(commands, appInfo !== null && !nativeMenu);
+  useUnsavedWork(commands, appInfo !== null);
 
   return (
     <StudioContext.Provider value={context}>

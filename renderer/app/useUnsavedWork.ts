@@ -1,8 +1,8 @@
 /**
  * @file Keeping unsaved work safe: a few seconds after the last edit the unsaved project goes to
  * its recovery file (autosave, never over the project file), and a page with unsaved changes
- * asks before it is closed or left (`beforeunload`, hosts without a native menu; on the desktop
- * the main process owns closing the window).
+ * vetoes being closed or left (`beforeunload`): the browser asks in web mode; on the desktop the
+ * main process turns the veto into a native "Close without saving / Keep editing" dialog.
  */
 import { useEffect } from 'react';
 import { useStudioStore } from '../state/studioStore';
