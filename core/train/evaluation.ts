@@ -7,7 +7,7 @@
 import type { Executable, HostArray } from '../backends/backend';
 import type { Dataset } from '../data/dataset';
 import { allBatches, Batcher } from './batches';
-import type { MetricValues } from './events';
+import type { Histogram, MetricValues } from './events';
 import type { CompiledModel } from './program';
 import { TaskMetrics } from './taskMetrics';
 
@@ -71,20 +71,37 @@ function round(x: number): number {
 }
 
 /** Histogram of every trainable parameter: `HISTOGRAM_BINS` equal bins over [min, max]. */
-export async function weightHistograms(train: Executable, paramNames: readonly string[]): Promise<{ name: string; min: number; max: number; bins: number[] }[]> {
-  const out: { name: string; min: number; max: number; bins: number[] }[] = [];
-  for (const name of paramNames) {
-    const w = await train.readVariable(name);
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < w.length; i++) {
-      if (w[i] < min) min = w[i];
-      if (w[i] > max) max = w[i];
-    }
-    const bins = new Array<number>(HISTOGRAM_BINS).fill(0);
-    const width = (max - min) / HISTOGRAM_BINS || 1;
-    for (let i = 0; i < w.length; i++) bins[Math.min(HISTOGRAM_BINS - 1, Math.floor((w[i] - min) / width))]++;
-    out.push({ name, min, max, bins });
-  }
+export async function weightHistograms(train: Executable, paramNames: readonly string[]): Promise<Histogram[]> {
+  const out: Histogram[] = [];
+  for (const name of paramNames) out.push(histogramOf(name, await train.readVariable(name)));
   return out;
+}
+
+/** Every probed layer output as a histogram, named `nodeId` (or `nodeId.port` beyond a layer's first output). */
+export function activationHistograms(outputs: readonly { nodeId: string; port: string; values: ArrayLike<number> }[]): Histogram[] {
+  const firstPort = new Map<string, string>();
+  return outputs.map((o) => {
+    const first = firstPort.get(o.nodeId) ?? (firstPort.set(o.nodeId, o.port), o.port);
+    return histogramOf(o.port === first ? o.nodeId : `${o.nodeId}.${o.port}`, o.values);
+  });
+}
+
+/** Equal-width bins over the finite values' [min, max] (non-finite values are left out). */
+export function histogramOf(name: string, values: ArrayLike<number>): Histogram {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const bins = new Array<number>(HISTOGRAM_BINS).fill(0);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { name, min: 0, max: 0, bins };
+  const width = (max - min) / HISTOGRAM_BINS || 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) bins[Math.min(HISTOGRAM_BINS - 1, Math.floor((v - min) / width))]++;
+  }
+  return { name, min, max, bins };
 }

@@ -5,6 +5,14 @@
 
 export const RUN_EVENT_VERSION = 1;
 
+/** Counts of values in equal-width bins over [min, max]. */
+export interface Histogram {
+  name: string;
+  min: number;
+  max: number;
+  bins: number[];
+}
+
 /** Metric values by name (`loss`, `accuracy`, `auc`, ...). */
 export type MetricValues = Record<string, number>;
 
@@ -40,8 +48,12 @@ export type RunEvent =
   | { type: 'done'; v: number; status: 'completed' | 'stopped' | 'failed'; step: number; epochs: number; seconds: number; metrics: MetricValues; message?: string; resumable?: boolean }
   /** A run picked up from a checkpoint: the steps before `step` are not repeated. */
   | { type: 'resumed'; v: number; step: number; epoch: number; stepInEpoch: number; from: string }
-  /** Per-parameter weight histograms at an epoch end: `bins` counts over [min, max] in equal steps. */
-  | { type: 'histograms'; v: number; epoch: number; step: number; layers: { name: string; min: number; max: number; bins: number[] }[] }
+  /**
+   * Histograms at an epoch end, `bins` counts over [min, max] in equal steps: every parameter
+   * (`layers`), and every layer's output on one validation-mode batch (`activations`, when the
+   * network could be probed).
+   */
+  | { type: 'histograms'; v: number; epoch: number; step: number; layers: Histogram[]; activations?: Histogram[] }
   /** Confusion matrix of an evaluation (classification): rows are true classes, columns predicted. */
   | { type: 'confusion'; v: number; split: 'validation' | 'test'; epoch: number; classes: string[]; matrix: number[][] }
   /** A few predictions next to the truth: classification (`input` small, `predicted`, `actual`) or regression pairs. */

@@ -11,7 +11,7 @@ import type { Project } from '../project/schema';
 import { Batcher, epochOrder, fullBatches } from './batches';
 import { captureVariables, improves, restoreVariables, CHECKPOINT_VERSION, type Checkpoint, type RunPosition } from './checkpoint';
 import { FitDiagnosis, type DiagnosisOptions, type DiagnosisState, type FitWarning } from './diagnosis';
-import { evaluate, evaluateDetailed, weightHistograms } from './evaluation';
+import { activationHistograms, evaluate, evaluateDetailed, weightHistograms } from './evaluation';
 import { runEvent, type BackendReport, type MetricValues, type RunEvent } from './events';
 import { compileSupervised, GRADIENT_NORM_OUTPUT, LR_INPUT, STEP_INPUT } from './program';
 import { compileProbe, firstNonFinite, reluZeroFractions, type Probe } from './probe';
@@ -270,14 +270,17 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
     yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train, ...(validation ? { validation } : {}) });
     if (detail?.confusion) yield runEvent('confusion', { split: 'validation', epoch: epoch + 1, classes: confusionClasses(run.data.train.classes, detail.confusion.length), matrix: detail.confusion });
     if (detail && detail.predictions.length > 0) yield runEvent('predictions', { split: 'validation', epoch: epoch + 1, kind: model.task.kind === 'regression' ? 'regression' : 'classification', items: detail.predictions });
-    yield runEvent('histograms', { epoch: epoch + 1, step, layers: await weightHistograms(model.train, model.paramNames) });
+    // One diagnostic pass over a batch serves the activation histograms and the dead-ReLU check.
+    const probed = probeFor();
+    const probedOutputs = probed ? await probed.run(batcher.fill(batches[0])) : undefined;
+    const activations = probedOutputs ? { activations: activationHistograms(probedOutputs) } : {};
+    yield runEvent('histograms', { epoch: epoch + 1, step, layers: await weightHistograms(model.train, model.paramNames), ...activations });
     const drawn = boundary ? await decisionBoundaryEvent(model, boundary, epoch + 1, step) : undefined;
     if (drawn) yield drawn;
     const written = text ? await textEvent(model, text, epoch + 1, step) : undefined;
     if (written) yield written;
     const warnings = diagnosis.epoch(epoch + 1, step, train, validation);
-    const probed = probeFor();
-    if (probed) warnings.push(...diagnosis.activations(step, reluZeroFractions(await probed.run(batcher.fill(batches[0])))));
+    if (probedOutputs) warnings.push(...diagnosis.activations(step, reluZeroFractions(probedOutputs)));
     for (const w of warnings) yield warningEvent(w);
 
     const value = metricValue(last, monitor.metric);

@@ -37,7 +37,7 @@ export const panelTable: { [P in PanelId]: PanelEntry } = {
   decisionBoundary: { title: 'Decision boundary', hint: 'p(class 1) over the two features, the training points, and w·x + b = 0', Component: DecisionBoundaryPanel },
   text: { title: 'Generated text', hint: 'The model continues a validation prompt (highlighted) each epoch', wide: true, Component: GeneratedTextPanel },
   samples: { title: 'Generated samples', hint: 'The generator’s output at each epoch', wide: true, Component: SamplesPanel },
-  histograms: { title: 'Weight histograms', hint: 'Per layer, at the last epoch end', wide: true, Component: HistogramsPanel },
+  histograms: { title: 'Weight and activation histograms', hint: 'Per layer, at the last epoch end', wide: true, Component: HistogramsPanel },
   kfold: { title: 'Cross-validation', hint: 'Each fold, then mean ± standard deviation', Component: KfoldPanel },
 };
 

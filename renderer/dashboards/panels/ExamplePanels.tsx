@@ -143,14 +143,24 @@ export function HistogramsPanel({ run }: PanelProps) {
       <div className="panel-caption">Weights at the end of epoch {h.epoch}</div>
       <div className="histograms" data-testid="histograms">
         {h.layers.map((layer) => (
-          <Histogram key={layer.name} {...layer} />
+          <Histogram key={layer.name} {...layer} kind="weight" />
         ))}
       </div>
+      {h.activations && h.activations.length > 0 && (
+        <>
+          <div className="panel-caption">Layer outputs on one validation batch</div>
+          <div className="histograms" data-testid="activation-histograms">
+            {h.activations.map((layer) => (
+              <Histogram key={layer.name} {...layer} kind="activation" />
+            ))}
+          </div>
+        </>
+      )}
     </>
   );
 }
 
-function Histogram({ name, min, max, bins }: { name: string; min: number; max: number; bins: number[] }) {
+function Histogram({ name, min, max, bins, kind }: { name: string; min: number; max: number; bins: number[]; kind: 'weight' | 'activation' }) {
   const top = Math.max(1, ...bins);
   const width = 180;
   const height = 54;
@@ -158,7 +168,7 @@ function Histogram({ name, min, max, bins }: { name: string; min: number; max: n
   return (
     <figure className="histogram">
       <figcaption title={name}>{name}</figcaption>
-      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${name} weight histogram`}>
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${name} ${kind} histogram`}>
         {bins.map((count, i) => {
           const barHeight = (count / top) * (height - 2);
           const from = min + ((max - min) * i) / bins.length;
