@@ -46,6 +46,8 @@ interface ActiveRun {
   projectDir: string;
   worker: Worker;
   ended: Promise<RunEvent & { type: 'done' }>;
+  /** The run reported `done`; its worker is exiting (it stays listed until it has). */
+  doneReported: boolean;
 }
 
 export interface RunManager {
@@ -82,6 +84,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   }
 
   async function resolveResume(projectDir: string, resume: true | string): Promise<string> {
+    // A run that reported `done` is resumable as soon as its worker has exited: wait for that moment.
+    await Promise.all([...runs.values()].filter((r) => r.projectDir === projectDir && r.doneReported).map((r) => r.ended));
     if (typeof resume === 'string') return resume;
     const candidate = (await listRunSummaries(projectDir)).find((r) => r.hasCheckpoint && r.status !== 'completed' && !runs.has(r.runId));
     if (!candidate) throw new RunError('E_NOT_FOUND', 'No run of this project can be resumed: none has a checkpoint and stopped before completing.');
@@ -106,7 +110,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       };
       const worker = new Worker(options.hostEntry, { workerData: start });
       let finish!: (done: RunEvent & { type: 'done' }) => void;
-      const active: ActiveRun = { runId, projectDir: request.projectDir, worker, ended: new Promise((resolve) => (finish = resolve)) };
+      const active: ActiveRun = { runId, projectDir: request.projectDir, worker, ended: new Promise((resolve) => (finish = resolve)), doneReported: false };
       runs.set(runId, active);
       endings.set(runId, active.ended);
       const deliver = (events: RunEvent[]) => options.onEvents?.(runId, request.projectDir, events);
@@ -121,7 +125,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         }
         deliver(message.events);
         const done = message.events.find((e): e is RunEvent & { type: 'done' } => e.type === 'done');
-        if (done) reported = done;
+        if (done) {
+          reported = done;
+          active.doneReported = true;
+        }
       });
       worker.on('error', (e) => (failure ??= `the engine host crashed: ${e.message}`));
       worker.on('exit', (code) => {
