@@ -201,7 +201,6 @@ describe('project validation (train, export, predict)', () => {
       [['predict', 'ok2', '--input', 'missing.csv'], /missing\.csv: no such file or folder/],
       [['data', 'inspect', 'input.csv'], /input\.csv has no data rows/],
       [['data', 'inspect', 'missing'], /no such file or folder/],
-      [['bench'], /'bench' is not available in this build yet/],
     ];
     for (const [args, message] of cases) {
       const result = await run(args);
@@ -227,7 +226,7 @@ describe('--json', () => {
       [['train', 'p', '--json', '--bogus'], 2, /unknown option --bogus for 'train'/],
       [['predict', 'p', '--json'], 2, /'predict' needs --input/],
       [['data', 'inspect', 'missing', '--json'], 1, /no such file or folder/],
-      [['bench', '--json'], 1, /'bench' is not available in this build yet/],
+      [['bench', '--json', '--rounds', '3'], 2, /unknown option --rounds for 'bench'/],
     ];
     for (const [args, code, message] of cases) {
       const result = await run(args);
