@@ -26,6 +26,7 @@ async function losses(events: AsyncIterable<RunEvent>): Promise<{ losses: number
 test('mnist-mlp: the WebGPU loss curve matches the CPU', async () => {
   const gpu = await nodeGpu();
   const project = findTemplate('mnist-mlp')!.build('MLP');
+  project.training.batchSize = 32; // 7 steps on 256 digits, whatever the template's own batch
   const data = await loadBuiltinDataset('builtin:mnist', { limit: 256, testLimit: 64 }, 1);
   const run = (backend: ReturnType<typeof createBackend>, kind: 'cpu' | 'webgpu') =>
     losses(trainSupervised({ runId: kind, project, data, backend, backendReport: { kind, detail: 'test', reason: 'test' }, epochs: 1, seed: 7 }));
