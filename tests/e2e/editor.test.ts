@@ -6,20 +6,15 @@
  * unsaved work is autosaved to a recovery file and offered back after the page is left.
  * BRRR_SCREENSHOTS=1 refreshes docs/editor.png and docs/editor-inspector.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME, type Network } from '../../core/project';
+import { CHROMIUM, launchChromium, REPO_ROOT, SCREENSHOTS, startServer } from './support';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
-const SCREENSHOTS = process.env.BRRR_SCREENSHOTS === '1';
 const VIEWPORT = { width: 1280, height: 800 };
 
 describe('the editor, driven by Chromium against brrr serve', () => {
@@ -42,7 +37,7 @@ describe('the editor, driven by Chromium against brrr serve', () => {
     const started = startServer(workspace, configDir);
     server = started.process;
     studioUrl = await started.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(studioUrl).origin });
     page = await context.newPage();
@@ -241,34 +236,4 @@ function readNetwork(folder: string): Network {
   const network = parsed.project.networks[0];
   if (!network) throw new Error('the saved project has no network');
   return network;
-}
-
-/** Spawns `node bin/brrr.js serve` and resolves with the URL it prints (or rejects with its output). */
-function startServer(workspace: string, configDir: string): { process: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['bin/brrr.js', 'serve', '--port', '0', '--workspace', workspace, '--config-dir', configDir], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none' },
-  });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`brrr serve printed no URL within 30 s. Output:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      const match = URL_PATTERN.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`brrr serve exited (code ${code}) before printing its URL. Output:\n${output}`));
-    });
-  });
-  return { process: child, url };
 }

@@ -4,21 +4,16 @@
  * disk is a valid project with the new position and no temp file is left. Set BRRR_SCREENSHOTS=1
  * to also refresh docs/screenshot.png and docs/start-screen.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME } from '../../core/project';
 import { findTemplate, templateInfos } from '../../core/templates';
+import { CHROMIUM, launchChromium, REPO_ROOT, SCREENSHOTS, startServer, URL_PATTERN } from './support';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
-const SCREENSHOTS = process.env.BRRR_SCREENSHOTS === '1';
 const VIEWPORT = { width: 1280, height: 800 };
 
 describe('brrr serve, driven by Chromium', () => {
@@ -44,7 +39,7 @@ describe('brrr serve, driven by Chromium', () => {
     server = started.process;
     studioUrl = await started.url;
     serverOutput = started.output();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
@@ -141,38 +136,4 @@ async function flowPosition(node: ReturnType<Page['locator']>): Promise<{ x: num
   const match = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(transform);
   if (!match) throw new Error(`unexpected node transform "${transform}"`);
   return { x: Number(match[1]), y: Number(match[2]) };
-}
-
-/** Spawns `node bin/brrr.js serve` and resolves with the URL it prints (or rejects with its output). */
-function startServer(workspace: string, configDir: string): { process: ChildProcess; url: Promise<string>; output(): string } {
-  const child = spawn(process.execPath, ['bin/brrr.js', 'serve', '--port', '0', '--workspace', workspace, '--config-dir', configDir], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none' },
-  });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`brrr serve printed no URL within 30 s. Output:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      const match = URL_PATTERN.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`brrr serve exited (code ${code}) before printing its URL. Output:\n${output}`));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-  return { process: child, url, output: () => output };
 }

@@ -5,18 +5,8 @@ import { compile } from '../../core/compile';
 import { vjp } from '../../core/autograd';
 import { sizeOf, type Graph } from '../../core/ir/graph';
 import { Tracer, constant, type Tensor } from '../../core/tensor';
-
-/** mulberry32: small deterministic PRNG in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng';
+export { rng };
 
 export type Gen = 'normal' | 'positive' | 'nonzero' | 'bool' | { int: number };
 

@@ -9,17 +9,8 @@ import { expectedWeights, type ModelWeights } from '../../core/export/weights';
 import type { DType, LayerType, Shape } from '../../core/layers';
 import type { Network } from '../../core/project';
 import type { Gen, LayerCase } from '../layers/cases';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng';
+export { rng };
 
 export const size = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
 

@@ -12,19 +12,10 @@ import { concreteShape, isRejection, layers, type Layer, type Shape } from '../.
 import { traceLayer, type LayerTrace } from '../../core/model';
 import { constant, Tracer } from '../../core/tensor';
 import { fieldGen, layerCases, type Gen, type LayerCase } from './cases';
+import { rng } from '../support/rng';
 
 const BATCH = 2;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const draw = (n: number, gen: Gen, r: () => number): number[] =>
   Array.from({ length: n }, () => (gen === 'normal' ? r() * 2 - 1 : gen === 'positive' ? 0.5 + r() : gen === 'bit' ? (r() < 0.5 ? 0 : 1) : Math.floor(r() * gen.int)));
 const size = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);

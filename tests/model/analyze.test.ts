@@ -8,6 +8,7 @@ import { analyzeProject, validateNetwork } from '../../core/model';
 import type { Network, Project } from '../../core/project/schema';
 import { findTemplate, templateInfos } from '../../core/templates';
 import { mnistCnn } from '../../core/templates/mnistCnn';
+import { rng } from '../support/rng';
 
 const build = (name: string): Project => {
   const t = findTemplate(name);
@@ -64,18 +65,6 @@ describe('templates', () => {
     expect(d[0].fix).toEqual({ kind: 'insertLayer', label: 'Insert Flatten', edgeId: 'e0', layerType: 'Flatten', params: {} });
   });
 });
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const junk = [0, -1, 1.5, 1e9, NaN, 'x', '', true, null, [], [0], [3, -2], [1, 28, 28], {}, { a: 1 }];
 

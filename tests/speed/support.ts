@@ -3,17 +3,8 @@ import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
 import type { F32Step } from '../../core/backends/cpu/wasm/matmul';
 import type { Kernel } from '../../core/compile/plan';
 import type { Dtype, Prim } from '../../core/ir/prims';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng';
+export { rng };
 
 export const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
