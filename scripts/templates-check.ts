@@ -22,6 +22,8 @@ import { findTemplate, templateInfos } from '../core/templates';
 import { rulVariant } from '../core/templates/sensorLstm';
 import { BigramModel } from '../core/train/bigram';
 import { restoreVariables } from '../core/train/checkpoint';
+import { evaluate } from '../core/train/evaluation';
+import { compileSupervised } from '../core/train/program';
 import type { MetricValues, RunEvent } from '../core/train/events';
 import { loadProjectData, startLocalRun } from '../electron/services/runs/localRun';
 import { readCheckpoint } from '../electron/services/runs/runFolder';
@@ -94,6 +96,19 @@ async function restored(network: Network, runDir: string, batch: number, losses:
   return { exec, output: traced.traced.predictions[0] };
 }
 
+/** Test metrics of a supervised run's best checkpoint (what early stopping keeps and export uses). */
+async function bestCheckpointTest(project: Project, dir: string, runDir: string): Promise<MetricValues> {
+  const data = await loadProjectData(project, join(WORK, dir));
+  if (!data.test) return {};
+  const network = project.networks.find((n) => n.id === project.training.networks.model)!;
+  const compiled = compileSupervised(network, project.training, createBackend('cpu'), project.training.batchSize, project.training.seed);
+  if (!compiled.ok) throw new Error(compiled.diagnostics.map((d) => d.message).join(' '));
+  const checkpoint = (await readCheckpoint(runDir, 'best')) ?? (await readCheckpoint(runDir, 'last'));
+  if (!checkpoint) throw new Error(`${runDir} has no checkpoint.`);
+  restoreVariables([compiled.model.train], checkpoint.variables, runDir);
+  return evaluate(compiled.model, data.test, project.training.batchSize);
+}
+
 async function classifierRunDir(): Promise<string> {
   const dir = join(WORK, 'mnist-cnn', 'runs', 'check');
   const log = join(dir, 'events.jsonl');
@@ -164,9 +179,18 @@ const checks: Record<string, Check> = {
   'sensor-lstm': async (name) => {
     const project = buildProject(name);
     const failure = await train(project, name);
-    const rul = await train(rulVariant(project), `${name}-rul`);
-    const value = failure.metrics.test_auc;
-    return { figure: 'test ROC AUC (unseen machines)', value, target: '>= 0.95', pass: value >= 0.95, detail: { test_accuracy: failure.metrics.test_accuracy, rul_test_mae: rul.metrics.test_mae, rul_test_rmse: rul.metrics.test_rmse } };
+    const best = await bestCheckpointTest(project, name, failure.runDir);
+    const variant = rulVariant(project);
+    const rul = await train(variant, `${name}-rul`);
+    const rulBest = await bestCheckpointTest(variant, `${name}-rul`, rul.runDir);
+    const value = best.auc;
+    return {
+      figure: 'test ROC AUC, best checkpoint (unseen machines)',
+      value,
+      target: '>= 0.95',
+      pass: value >= 0.95,
+      detail: { test_accuracy: best.accuracy, last_weights_test_auc: failure.metrics.test_auc, best_epoch: failure.metrics.best_epoch, rul_test_mae: rulBest.mae, rul_test_rmse: rulBest.rmse, rul_last_weights_test_mae: rul.metrics.test_mae } as Record<string, number>,
+    };
   },
   'text-transformer': async (name) => {
     const project = buildProject(name);

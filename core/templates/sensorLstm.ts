@@ -1,26 +1,35 @@
 /**
  * @file Template `sensor-lstm`: predictive maintenance on the generated multi-machine sensor set
- * (`builtin:sensors`, 10 machines × 6 sensors). Windows of 30 rows; the label says whether the
- * machine fails within the next 20 rows. Test machines are never seen in training (the set splits
- * by unit), so the test ROC AUC measures generalisation to new machines.
+ * (`builtin:sensors`, 100 machines × 6 sensors, 800 rows each). Windows of 50 rows (every 5th row);
+ * the label says whether the machine fails within the next 10 rows. A quarter of the machines are
+ * held out for test and never seen in training (the set splits by unit), so the test ROC AUC
+ * measures generalisation to new machines. Early stopping watches the validation AUC and keeps
+ * the best checkpoint.
  *
  * A second network in the same project, `rul`, regresses the remaining useful life (capped at 60
  * rows, piecewise linear) from the same windows and reports MAE: set `training.networks.model` to
  * `rul` and `training.datasetId` to `sensors-rul` to train it (`rulVariant` does exactly that).
+ *
+ * Measured (npm run templates:check): test AUC ≈ 0.90 on unseen machines, below the 0.95 aimed
+ * for: the LSTM fits the training machines (train AUC 0.98) faster than it learns the
+ * direction-free drift; a hand-made |late − early| feature reaches 0.95 on the same split.
  */
 import type { Project } from '../project/schema';
 import { chainNetwork, type Chain } from './chain';
 import type { TemplateDef } from './index';
 import { projectSkeleton } from './index';
 
-const WINDOW = 30;
+const WINDOW = 50;
+const HORIZON = 10;
 const SENSORS = 6;
 export const RUL_CAP = 60;
 
 const failure: Chain = [
   ['window', 'Input', { shape: [WINDOW, SENSORS], field: 'window' }],
   ['lstm', 'LSTM', { units: 32, output: 'last' }],
-  ['dropout', 'Dropout', { rate: 0.2 }],
+  ['hidden', 'Dense', { units: 32 }],
+  ['relu', 'ReLU', {}],
+  ['dropout', 'Dropout', { rate: 0.3 }],
   ['logits', 'Dense', { units: 2 }],
   ['loss', 'CrossEntropyLoss', { target: 'label', labelSmoothing: 0 }],
 ];
@@ -34,7 +43,7 @@ const rul: Chain = [
   ['loss', 'HuberLoss', { target: 'rul' }],
 ];
 
-const windows = { length: WINDOW, stride: 2, horizon: 20, testFraction: 0.3 };
+const windows = { machines: 100, length: WINDOW, stride: 5, horizon: HORIZON, testFraction: 0.25 };
 
 export const sensorLstm: TemplateDef = {
   name: 'sensor-lstm',
@@ -50,15 +59,15 @@ export const sensorLstm: TemplateDef = {
       recipe: 'supervised',
       networks: { model: 'net' },
       datasetId: 'sensors',
-      epochs: 12,
+      epochs: 20,
       batchSize: 32,
       seed: 1,
-      optimizer: { type: 'adam', learningRate: 0.003, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+      optimizer: { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
       schedule: { type: 'cosine', warmupSteps: 0, minLearningRate: 0.0001 },
       regularization: { l1: 0, l2: 0, gradientClipNorm: 1 },
       metrics: ['accuracy', 'auc'],
       validationSplit: 0.15,
-      earlyStopping: { metric: 'val_loss', patience: 4, mode: 'min' },
+      earlyStopping: { metric: 'val_auc', patience: 5, mode: 'max' },
       checkpointEverySteps: 500,
       options: {},
     },
@@ -71,5 +80,6 @@ export const sensorLstm: TemplateDef = {
 
 /** The project switched to its remaining-useful-life network and dataset. */
 export function rulVariant(project: Project): Project {
-  return { ...project, training: { ...project.training, networks: { model: 'rul' }, datasetId: 'sensors-rul', optimizer: { ...project.training.optimizer, learningRate: 0.01 } } };
+  const training = { ...project.training, networks: { model: 'rul' }, datasetId: 'sensors-rul', optimizer: { ...project.training.optimizer, learningRate: 0.01 } };
+  return { ...project, training: { ...training, earlyStopping: { metric: 'val_mae', patience: 5, mode: 'min' } } };
 }
