@@ -4,7 +4,9 @@
  * pass/fail, wall time); the rows are also written to bench/results/templates.json. Not a test:
  * full-quality runs take minutes each.
  *
- *   npm run templates:check [-- --only mnist-cnn,mnist-gan] [--out FILE] [--epochs N]
+ *   npm run templates:check [-- --only mnist-cnn,mnist-gan] [--out FILE] [--epochs N] [--judge-only]
+ *
+ * `--judge-only` re-measures the GAN of an earlier invocation without training it again.
  *
  * The GAN is judged by the mnist-cnn classifier (the best checkpoint of this script's mnist-cnn
  * run, trained first when there is none): mean top-class probability over 1,000 generated
@@ -86,10 +88,10 @@ function buildProject(name: string): Project {
 }
 
 /** An inference executable of `network` (evaluation mode) with the weights of a run checkpoint. */
-async function restored(network: Network, runDir: string, batch: number, losses: boolean): Promise<{ exec: Executable; output: string }> {
+async function restored(network: Network, runDir: string, batch: number, losses: boolean, training = false): Promise<{ exec: Executable; output: string }> {
   const checkpoint = (await readCheckpoint(runDir, 'best')) ?? (await readCheckpoint(runDir, 'last'));
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint.`);
-  const traced = traceNetwork(network, { training: false, batchSize: batch, losses, predictions: true });
+  const traced = traceNetwork(network, { training, batchSize: batch, losses, predictions: true });
   if (!traced.ok) throw new Error(traced.diagnostics.map((d) => d.message).join(' '));
   const exec = createBackend('cpu').prepare(compile(traced.traced.graph), { seed: 1 });
   restoreVariables([exec], checkpoint.variables, runDir);
@@ -109,6 +111,16 @@ async function bestCheckpointTest(project: Project, dir: string, runDir: string)
   return evaluate(compiled.model, data.test, project.training.batchSize);
 }
 
+/** The run of an earlier invocation (`--judge-only`): its folder and the events the checks read. */
+async function previousRun(dir: string): Promise<{ runDir: string; events: RunEvent[] }> {
+  const runDir = join(WORK, dir, 'runs', 'check');
+  const events = (await readFile(join(runDir, 'events.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RunEvent);
+  return { runDir, events };
+}
+
 async function classifierRunDir(): Promise<string> {
   const dir = join(WORK, 'mnist-cnn', 'runs', 'check');
   const log = join(dir, 'events.jsonl');
@@ -118,10 +130,11 @@ async function classifierRunDir(): Promise<string> {
 }
 
 /** Mean top-class probability and distinct digits the classifier sees in `count` generated images. */
-async function judgeGan(project: Project, ganRunDir: string, count: number): Promise<{ confidence: number; digits: number; histogram: number[] }> {
+async function judgeGan(project: Project, ganRunDir: string, count: number, batchStatistics = false): Promise<{ confidence: number; digits: number; histogram: number[] }> {
   const batch = 100;
   const generator = project.networks.find((n) => n.id === project.training.networks.generator)!;
-  const g = await restored(generator, ganRunDir, batch, false);
+  // evaluation mode (BatchNorm running statistics, as exported) unless asked for batch statistics (as the sample grid)
+  const g = await restored(generator, ganRunDir, batch, false, batchStatistics);
   const cnnProject = buildProject('mnist-cnn');
   const c = await restored(cnnProject.networks[0], await classifierRunDir(), batch, true);
   const noiseSize = (generator.nodes.find((n) => n.type === 'Input')!.params.shape as number[]).reduce((a, b) => a * b, 1);
@@ -164,16 +177,17 @@ const checks: Record<string, Check> = {
   'mnist-cnn': accuracy(0.99),
   'mnist-gan': async (name) => {
     const project = buildProject(name);
-    const { runDir, events } = await train(project, name);
+    const { runDir, events } = args.includes('--judge-only') ? await previousRun(name) : await train(project, name);
     const grids = events.filter((e) => e.type === 'samples').length;
     const judged = await judgeGan(project, runDir, 1000);
+    const batchStats = await judgeGan(project, runDir, 1000, true);
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.code] : []));
     return {
       figure: 'classifier confidence on 1000 samples',
       value: judged.confidence,
       target: '>= 0.9, 10 digits, grid every epoch',
       pass: judged.confidence >= 0.9 && judged.digits === 10 && grids > 0,
-      detail: { digits: judged.digits, histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' ') },
+      detail: { digits: judged.digits, histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' '), batchStatisticsConfidence: batchStats.confidence, batchStatisticsDigits: batchStats.digits },
     };
   },
   'sensor-lstm': async (name) => {
