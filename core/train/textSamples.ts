@@ -23,7 +23,7 @@ export interface TextSetup {
 
 export const TEXT_PROMPTS = 2;
 export const TEXT_TOKENS = 160;
-export const TEXT_TEMPERATURE = 0.8;
+export const TEXT_TEMPERATURE = 0.9;
 
 /** The setup when the model is a next-token language model over `train`'s vocabulary; else undefined. */
 export function textSetup(model: CompiledModel, train: Dataset, validation: Dataset): TextSetup | undefined {
@@ -33,9 +33,16 @@ export function textSetup(model: CompiledModel, train: Dataset, validation: Data
   if (tokens.length !== 1 || !target || tokens[0].spec.dtype !== 'i32' || tokens[0].spec.shape.length !== 1 || target.spec.shape.join() !== tokens[0].spec.shape.join()) return undefined;
   const length = tokens[0].spec.shape[0];
   const source = validation.size > 0 ? validation : train;
+  // prompts that end inside the text, not in a run of white space (a corpus with indented
+  // paragraphs would otherwise be continued by more spaces)
+  const vocabulary = train.classes;
   const prompts = Array.from({ length: Math.min(TEXT_PROMPTS, source.size) }, (_, i) => {
     const ids = new Int32Array(length);
-    source.gather(tokens[0].field, [Math.floor((i * source.size) / TEXT_PROMPTS)], ids);
+    const start = Math.floor((i * source.size) / TEXT_PROMPTS);
+    for (let row = start; row < Math.min(source.size, start + 64); row++) {
+      source.gather(tokens[0].field, [row], ids);
+      if ((vocabulary[ids[length - 1]] ?? '').trim() !== '') break;
+    }
     return ids;
   });
   const fields = { tokens: tokens[0].field, next: target.field };

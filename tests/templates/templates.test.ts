@@ -86,6 +86,8 @@ const shortRuns: { [T in TemplateName]: ShortRun } = {
       expect(texts).toHaveLength(2);
       expect(texts[0].samples).toHaveLength(2);
       expect([...texts[0].samples[0]]).toHaveLength(160);
+      // prompts end inside the text, not in the corpus's runs of indentation
+      for (const prompt of texts[0].prompts) expect(prompt.trimEnd()).toBe(prompt);
       expect(texts[0].baselineLoss).toBeGreaterThan(1);
     },
   },
