@@ -3,19 +3,15 @@
  *   r = σ(x·Wirᵀ + bir + h·Whrᵀ + bhr), z = σ(…),
  *   n = tanh(x·Winᵀ + bin + r ⊙ (h·Whnᵀ + bhn)), h' = (1 - z) ⊙ n + z ⊙ h.
  */
-import { defineLayer, p } from './define';
+import { defineLayer } from './define';
 import { linearT } from './ops';
-import { gate, recurrentFlops, recurrentWeights, sequenceShape, unroll } from './recurrent';
+import { gate, recurrentFlops, recurrentParams, recurrentWeights, sequenceShape, unroll } from './recurrent';
 import { lastDim } from './shape';
 
 export const gru = defineLayer({
   type: 'GRU',
   ui: { label: 'GRU', category: 'recurrent', doc: 'Gated recurrent unit over a sequence [time, features]: a lighter LSTM.' },
-  params: {
-    units: p.int({ min: 1, max: 1 << 14, default: 64, doc: 'Size of the hidden state' }),
-    output: p.choice(['sequence', 'last'], 'last', 'The hidden state of every step, or only of the last one'),
-    bias: p.bool(true),
-  },
+  params: recurrentParams,
   widthParam: 'units',
   ports: { in: ['in'], out: ['out'] },
   shape: ({ in: x }, { units, output }) => sequenceShape(x, units, output === 'sequence'),

@@ -3,20 +3,16 @@
  *   i = σ(x·Wiiᵀ + bii + h·Whiᵀ + bhi), f = σ(…), g = tanh(…), o = σ(…)
  *   c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
  */
-import { defineLayer, p } from './define';
+import { defineLayer } from './define';
 import { linearT } from './ops';
-import { gate, recurrentFlops, recurrentWeights, sequenceShape, unroll } from './recurrent';
+import { gate, recurrentFlops, recurrentParams, recurrentWeights, sequenceShape, unroll } from './recurrent';
 import { lastDim } from './shape';
 import { zeros } from '../tensor';
 
 export const lstm = defineLayer({
   type: 'LSTM',
   ui: { label: 'LSTM', category: 'recurrent', doc: 'Long short-term memory over a sequence [time, features]: remembers what matters across many steps.' },
-  params: {
-    units: p.int({ min: 1, max: 1 << 14, default: 64, doc: 'Size of the hidden state' }),
-    output: p.choice(['sequence', 'last'], 'last', 'The hidden state of every step, or only of the last one'),
-    bias: p.bool(true),
-  },
+  params: recurrentParams,
   widthParam: 'units',
   ports: { in: ['in'], out: ['out'] },
   shape: ({ in: x }, { units, output }) => sequenceShape(x, units, output === 'sequence'),

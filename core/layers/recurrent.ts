@@ -5,8 +5,16 @@
  */
 import { stack, zeros, type Tensor } from '../tensor';
 import { reject, type Outputs, type Rejection } from './define';
+import { p } from './params';
 import { formatShape, type Shape } from './shape';
 import { init, type WeightSpec } from './types';
+
+/** The parameters every recurrent layer shares: hidden size, what it outputs, biases. */
+export const recurrentParams = {
+  units: p.int({ min: 1, max: 1 << 14, default: 64, doc: 'Size of the hidden state' }),
+  output: p.choice(['sequence', 'last'], 'last', 'The hidden state of every step, or only of the last one'),
+  bias: p.bool(true),
+};
 
 export function sequenceShape(x: Shape, units: number, sequence: boolean): Outputs<'out', Shape> | Rejection {
   if (x.length === 3) return { out: sequence ? [x[0], x[1], units] : [x[0], units] };
