@@ -2,9 +2,9 @@
  * @file PyTorch export against the engine, when `/usr/bin/python3` has torch (CI installs
  * python3-torch; elsewhere the suite prints why it is skipped). Every exported layer case and
  * template: model.py loads the exported weights and its eval forward matches the engine's float64
- * forward within 1e-4 (one Python process for all cases). The training script runs 3 steps on
- * the CPU, in one process and under `torchrun --nproc_per_node=2` (gloo), and the weights it
- * writes import back into the project.
+ * forward within 1e-4 (one Python process for all cases). The training script (supervised, and
+ * the adversarial one of mnist-gan) runs 3 steps on the CPU, in one process and under
+ * `torchrun --nproc_per_node=2` (gloo), and the weights it writes import back into the project.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,9 +148,71 @@ describe.skipIf(!hasTorch)('train.py', () => {
   }, 180_000);
 });
 
-test('a project trained by another recipe (a GAN) gets its module and weights, no train.py, and the README says why', () => {
-  const exported = exportPytorch(findTemplate('mnist-gan')!.build('gan'), 'test');
-  expect(Object.keys(exported.files).sort()).toEqual(['README.md', 'model.py']);
-  expect(exported.files['README.md']).toMatch(/No train\.py here: the project trains with the adversarial recipe/);
-  expect(exported.files['README.md']).not.toMatch(/torchrun/);
+describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
+  const dir = join(root, 'gan');
+  const project = findTemplate('mnist-gan')!.build('gan');
+  const generator = project.networks.find((n) => n.id === 'generator')!;
+  const discriminator = project.networks.find((n) => n.id === 'discriminator')!;
+
+  const setup = (): void => {
+    if (existsSync(join(dir, 'train.py'))) return;
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    const exported = exportPytorch(project, 'test');
+    expect(exported.dataFields).toEqual(['image']);
+    for (const [name, text] of Object.entries(exported.files)) writeFileSync(join(dir, name), text);
+    const r = rng(11);
+    const n = 48;
+    writeFileSync(join(dir, 'data', 'train_image.npy'), encodeNpy(Float32Array.from({ length: n * 784 }, () => r()), [n, 1, 28, 28]));
+  };
+
+  test('runs 3 steps in one process on the CPU: checkpoint, sample grid (.png, .npy) and both weights that import back', () => {
+    setup();
+    const out = execFileSync(PYTHON, ['train.py', '--max-steps', '3', '--cpu', '--batch-size', '8', '--out', 'single'], { cwd: dir, encoding: 'utf8' });
+    expect(out).toMatch(/done: 3 steps/);
+    expect(out).toMatch(/epoch 1\/4 {2}d_loss \d/);
+    const png = readFileSync(join(dir, 'single', 'samples_epoch1.png'));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    // 4 × 4 grid of 28 × 28 with 1-pixel borders: 117 × 117
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([117, 117]);
+    expect(existsSync(join(dir, 'single', 'samples_epoch1.npy'))).toBe(true);
+    expect(existsSync(join(dir, 'single', 'checkpoint.pt'))).toBe(true);
+    const g = importWeights(generator, readFileSync(join(dir, 'single', 'weights.safetensors')), 'weights.safetensors');
+    expect(Object.keys(g.weights).sort()).toEqual(expectedWeights(generator).map((w) => w.name).sort());
+    expect(g.metadata['brrr.step']).toBe('3');
+    const d = importWeights(discriminator, readFileSync(join(dir, 'single', 'discriminator.safetensors')), 'discriminator.safetensors');
+    expect(Object.keys(d.weights).sort()).toEqual(expectedWeights(discriminator).map((w) => w.name).sort());
+  }, 120_000);
+
+  test.skipIf(!existsSync(TORCHRUN))('runs 3 steps under torchrun --nproc_per_node=2 (gloo on the CPU)', () => {
+    setup();
+    const result = spawnSync(TORCHRUN, ['--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_port=29518', 'train.py', '--max-steps', '3', '--cpu', '--batch-size', '8', '--out', 'ddp'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/done: 3 steps/);
+    expect(existsSync(join(dir, 'ddp', 'samples_epoch1.png'))).toBe(true);
+    expect(readFileSync(join(dir, 'ddp', 'discriminator.safetensors')).length).toBeGreaterThan(10_000);
+  }, 180_000);
+});
+
+test('a GAN export holds both modules, train.py with k discriminator steps, the non-saturating loss and the recipe\'s optimizer', () => {
+  const project = findTemplate('mnist-gan')!.build('gan');
+  const k3 = { ...project, training: { ...project.training, options: { discriminatorSteps: 3 } } };
+  const exported = exportPytorch(k3, 'test');
+  expect(Object.keys(exported.files).sort()).toEqual(['README.md', 'discriminator.py', 'model.py', 'train.py']);
+  const train = exported.files['train.py'];
+  expect(train).toMatch(/^D_STEPS = 3$/m);
+  expect(train).toMatch(/^LEARNING_RATE = 0\.0002$/m);
+  expect(train).toMatch(/^BATCH_SIZE = 32$/m);
+  expect(train).toMatch(/g_optimizer = torch\.optim\.Adam\(g_params, lr=LEARNING_RATE, betas=\(0\.5, 0\.999\)/);
+  expect(train).toMatch(/d_optimizer = torch\.optim\.Adam\(d_params,/);
+  expect(train).toMatch(/g_loss = discriminator_loss\(d_net\(fake, all_values=True\), ones\)/);
+  expect(train).toMatch(/DistributedSampler/);
+  expect(exported.files['discriminator.py']).toMatch(/class Discriminator\(nn\.Module\)/);
+  expect(exported.files['model.py']).toMatch(/class Generator\(nn\.Module\)/);
+  expect(exported.files['README.md']).toMatch(/3 discriminator step\(s\) per generator step/);
+  expect(exported.files['README.md']).toMatch(/fields: `image`\)/);
+  expect(exported.files['README.md']).toMatch(/torchrun --nproc_per_node=8 train\.py/);
 });

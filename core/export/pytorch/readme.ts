@@ -2,9 +2,10 @@
 import type { Project } from '../../project/schema';
 import type { PyPlan } from './plan';
 
-export function readmeMd(plan: PyPlan, project: Project, engineVersion: string, trainable = true): string {
+export function readmeMd(plan: PyPlan, project: Project, engineVersion: string, trainable = true, dataFields?: readonly string[]): string {
   const t = project.training;
-  const fields = [...plan.inputs.map((i) => i.name), ...plan.targets.map((x) => x.name).filter((n) => !plan.inputs.some((i) => i.name === n))];
+  const gan = t.recipe === 'adversarial';
+  const fields = dataFields ?? [...plan.inputs.map((i) => i.name), ...plan.targets.map((x) => x.name).filter((n) => !plan.inputs.some((i) => i.name === n))];
   return `# ${project.name} in PyTorch
 
 Exported by Brrr Studio ${engineVersion}. Runs on PyTorch 1.13 and 2.x (numpy is the only other package).
@@ -12,8 +13,9 @@ Exported by Brrr Studio ${engineVersion}. Runs on PyTorch 1.13 and 2.x (numpy is
 | File | What it is |
 |---|---|
 | \`model.py\` | \`${plan.className}\`: the network as an \`nn.Module\`, one attribute per canvas node (named after the node id); \`load_brrr_weights\` / \`save_brrr_weights\` map the studio's weights to the state dict and back |
-| \`weights.safetensors\` | the weights from the studio (names \`node.weight\`; Dense kernels [in, out], transposed on load) |
-${trainable ? `| \`train.py\` | the project's recipe: ${t.optimizer.type} at ${t.optimizer.learningRate}, ${t.schedule.type} schedule, batch ${t.batchSize}, ${t.epochs} epochs, seed ${t.seed} |
+${gan ? `| \`discriminator.py\` | the discriminator as an \`nn.Module\`, same layout (its weights are not in weights.safetensors) |
+` : ''}| \`weights.safetensors\` | the weights from the studio (names \`node.weight\`; Dense kernels [in, out], transposed on load) |
+${trainable ? `| \`train.py\` | the project's recipe: ${t.optimizer.type} at ${t.optimizer.learningRate}, ${t.schedule.type} schedule, batch ${t.batchSize}, ${t.epochs} epochs, seed ${t.seed}${gan ? `; adversarial: an optimizer per network, ${typeof t.options.discriminatorSteps === 'number' ? Math.max(1, Math.floor(t.options.discriminatorSteps)) : 1} discriminator step(s) per generator step, non-saturating generator loss` : ''} |
 ` : ''}| \`data/\` | the dataset as \`train_<field>.npy\` / \`test_<field>.npy\` (fields: ${fields.map((f) => `\`${f}\``).join(', ')}) |
 
 ## Use the trained model
@@ -69,8 +71,11 @@ On machines without CUDA, torchrun runs the same script with the gloo backend on
 With PyTorch 1.13 on Python 3.11 or newer, torchrun fails in \`to_map\` ("'NoneType' object has no
 attribute 'get'") unless given \`--redirects 1 --tee 1\`.
 
-Rank 0 evaluates on the validation split (${Math.round(t.validationSplit * 100)}% of the training data, drawn with the seed) after each
+${gan ? `Rank 0 writes \`runs/samples_epoch<N>.png\` (and \`.npy\`: a grid from the same noise every epoch), \`runs/checkpoint.pt\`
+every ${t.checkpointEverySteps} steps and at each epoch end (\`--resume\` continues from it), and at the end
+\`runs/weights.safetensors\` (the generator) and \`runs/discriminator.safetensors\` under the studio's names.
+` : `Rank 0 evaluates on the validation split (${Math.round(t.validationSplit * 100)}% of the training data, drawn with the seed) after each
 epoch, writes \`runs/checkpoint.pt\` every ${t.checkpointEverySteps} steps and at each epoch end (\`--resume\`
 continues from it), and at the end \`runs/weights.safetensors\` under the studio's names, ready to import back into the studio.
-` : ''}`;
+`}` : ''}`;
 }

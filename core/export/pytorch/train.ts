@@ -12,7 +12,8 @@ import type { PyPlan } from './plan';
 const pyNum = (n: number | undefined, fallback: number): string => String(n ?? fallback);
 const pyBool = (b: boolean | undefined): string => (b ? 'True' : 'False');
 
-function optimizerPy(recipe: TrainingRecipe): string {
+/** The project's optimizer over `params`, at LEARNING_RATE (Python expression). */
+export function optimizerPy(recipe: TrainingRecipe): string {
   const o = recipe.optimizer;
   switch (o.type) {
     case 'sgd':
@@ -29,7 +30,7 @@ function optimizerPy(recipe: TrainingRecipe): string {
 }
 
 /** lr at optimizer step t, as core/train/schedules.ts (exponential decays per epoch, cosine over the whole run). */
-function schedulePy(recipe: TrainingRecipe): string {
+export function schedulePy(recipe: TrainingRecipe): string {
   const s = recipe.schedule;
   const decay = ((): string => {
     switch (s.type) {
