@@ -92,6 +92,20 @@ describe('brrr export and predict', () => {
     });
   });
 
+  test('pytorch export of a GAN writes the images its discriminator reads (not the noise)', () => {
+    const gan = join(dir, 'gan');
+    expect(brrr(['new', 'mnist-gan', gan], dir).status).toBe(0);
+    const file = join(gan, 'project.brrr.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { datasets: { options: Record<string, unknown> }[] };
+    doc.datasets[0].options = { ...doc.datasets[0].options, limit: 64, testLimit: 16 };
+    writeFileSync(file, JSON.stringify(doc));
+    const r = brrr(['export', gan, '--format', 'pytorch', '--out', 'gan-torch'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const data = readdirSync(join(dir, 'gan-torch', 'data'));
+    expect(data.some((f) => /image.*\.npy$/.test(f))).toBe(true);
+    expect(existsSync(join(dir, 'gan-torch', 'train.py'))).toBe(true);
+  });
+
   test('weights that do not fit are refused with every mismatch named', () => {
     writeFileSync(join(dir, 'wrong.safetensors'), encodeSafetensors({ 'neuron.kernel': { shape: [3, 1], data: new Float32Array(3) }, 'old.bias': { shape: [1], data: new Float32Array(1) } }));
     const r = brrr(['export', project(), '--format', 'onnx', '--out', 'x.onnx', '--weights', 'wrong.safetensors'], dir);

@@ -99,8 +99,8 @@ export async function exportModel(request: ExportModelRequest): Promise<ExportMo
       await atomicWrite(join(dir, 'weights.safetensors'), encodeWeights(weights, provenance));
       await atomicWrite(join(dir, 'project.brrr.json'), serializeProject(trained.project));
       files.push(join(dir, 'weights.safetensors'), join(dir, 'project.brrr.json'));
-      const fields = [...exported.plan.inputs.map((i) => i.name), ...exported.plan.targets.map((t) => t.name)];
-      const data = await writeDataset(trained.project, request.projectDir, dir, [...new Set(fields)]);
+      // The fields the generated train.py reads (a GAN's discriminator reads the images, not the noise).
+      const data = await writeDataset(trained.project, request.projectDir, dir, exported.dataFields);
       return { path: dir, files: [...files, ...data.files], source: trained.source, notes: data.notes };
     }
     default:
