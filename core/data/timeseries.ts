@@ -32,7 +32,15 @@ export interface WindowOptions {
   normalize?: boolean;
   /** Cap remaining useful life (piecewise-linear RUL); default none. */
   rulCap?: number;
+  /**
+   * Per-window, per-sensor offset removed when windows are gathered: 'first' subtracts the
+   * window's first row (x[t] - x[0]), 'mean' the window's mean over time; default 'none'.
+   * Removes each machine's own level so a model sees the change inside the window (drift).
+   */
+  windowNormalize?: WindowNormalize;
 }
+
+export type WindowNormalize = 'none' | 'first' | 'mean';
 
 export interface WindowImport {
   train: WindowDataset;
@@ -61,6 +69,7 @@ export class WindowDataset implements Dataset {
     private readonly ends: Int32Array,
     private readonly labels: Int32Array | Float32Array,
     readonly unitOfWindow: Int32Array,
+    readonly windowNormalize: WindowNormalize = 'none',
   ) {
     this.groups = unitOfWindow;
     const label: FieldSpec = labels instanceof Int32Array ? { shape: [], dtype: 'i32' } : { shape: [1], dtype: 'f32' };
@@ -72,12 +81,27 @@ export class WindowDataset implements Dataset {
     return this.ends.length;
   }
 
+  /** In place on out[at .. at + length*sensors): x[t, s] -= x[0, s] ('first') or mean_t x[t, s] ('mean'). */
+  private centre(out: FieldArray, at: number): void {
+    const L = this.length, S = this.sensors;
+    for (let s = 0; s < S; s++) {
+      let offset = out[at + s];
+      if (this.windowNormalize === 'mean') {
+        offset = 0;
+        for (let t = 0; t < L; t++) offset += out[at + t * S + s];
+        offset /= L;
+      }
+      for (let t = 0; t < L; t++) out[at + t * S + s] -= offset;
+    }
+  }
+
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
     if (field === 'window') {
       const n = this.length * this.sensors;
       for (let i = 0; i < indices.length; i++) {
         const start = (this.ends[indices[i]] - this.length + 1) * this.sensors;
         out.set(this.series.subarray(start, start + n), i * n);
+        if (this.windowNormalize !== 'none') this.centre(out, i * n);
       }
       return;
     }
@@ -158,7 +182,7 @@ export function importWindows(table: SeriesTable, options: WindowOptions, seed: 
     throw new DatasetError('E_DATA_EMPTY', `${file}: no training window has a known label (${censored} windows censored); ${kind === 'rul' ? 'no failure follows any window: remaining useful life needs run-to-failure series' : 'shorten the horizon or the window'}.`, { file });
   }
   const make = (which: 0 | 1, suffix: string) =>
-    new WindowDataset(`${name}-${suffix}`, series, S, length, Int32Array.from(sets[which].ends), kind === 'failure' ? Int32Array.from(sets[which].labels) : Float32Array.from(sets[which].labels), Int32Array.from(sets[which].units));
+    new WindowDataset(`${name}-${suffix}`, series, S, length, Int32Array.from(sets[which].ends), kind === 'failure' ? Int32Array.from(sets[which].labels) : Float32Array.from(sets[which].labels), Int32Array.from(sets[which].units), options.windowNormalize ?? 'none');
   if (kind === 'failure' && !sets[0].labels.includes(1)) {
     throw new DatasetError('E_DATA_SINGLE_CLASS', `${file}: no training window is followed by a failure within ${horizon} rows, so the label has a single class; lengthen the horizon or check the failure column.`, { file });
   }

@@ -54,6 +54,24 @@ describe('windows', () => {
     expect(imported.normalization[0].mean).toBeCloseTo(mean, 9);
   });
 
+  it('removes each window\'s first row or mean per sensor when asked (windowNormalize)', async () => {
+    // Two sensors: [r, r²] at row r; one unit of 6 rows, a failure at row 5; windows of 3 every 2 rows.
+    const base = ramp([6], [[5]]);
+    const table: SeriesTable = { ...base, sensors: ['a', 'b'], values: Float64Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? i / 2 : (i >> 1) ** 2)) };
+    const at = (windowNormalize: 'none' | 'first' | 'mean') => importWindows(table, { length: 3, stride: 2, horizon: 2, testFraction: 0, normalize: false, windowNormalize }, 1).train;
+    // Window ends 2 and 4: rows 0..2 then 2..4, row-major [time, sensor].
+    expect(readAll(at('none'), 'window')).toEqual([0, 0, 1, 1, 2, 4, 2, 4, 3, 9, 4, 16]);
+    expect(readAll(at('first'), 'window')).toEqual([0, 0, 1, 1, 2, 4, 0, 0, 1, 5, 2, 12]);
+    // Means: window 1 (1, 5/3), window 2 (3, 29/3).
+    const mean = [0 - 1, 0 - 5 / 3, 1 - 1, 1 - 5 / 3, 2 - 1, 4 - 5 / 3, 2 - 3, 4 - 29 / 3, 3 - 3, 9 - 29 / 3, 4 - 3, 16 - 29 / 3];
+    readAll(at('mean'), 'window').forEach((v, i) => expect(v).toBeCloseTo(mean[i], 5));
+    // The shared series is untouched: gathering centred windows leaves the plain ones as they were.
+    expect(readAll(at('none'), 'window', [1])).toEqual([2, 4, 3, 9, 4, 16]);
+    expect(readAll(at('mean'), 'label')).toEqual([0, 1]);
+    const error = await datasetError(() => loadBuiltinDataset('builtin:sensors', { windowNormalize: 'last' }, 1));
+    expect(error.message).toBe('builtin:sensors: option windowNormalize must be one of none, first, mean (got "last").');
+  });
+
   it('refuses a window longer than every series, naming the longest', async () => {
     const error = await datasetError(() => importWindows(ramp([5, 7], [[4], [6]]), { length: 9, horizon: 1 }, 1));
     expect(error.code).toBe('E_DATA_WINDOW_TOO_LONG');

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { importText, importWindows, InMemoryDataset, makeBlobs, makeSensors, parseIdx, type Dataset } from '../../../core/data';
 import { DatasetOptions } from './options';
 
+const WINDOW_NORMALIZE = ['none', 'first', 'mean'] as const;
+
 export interface DatasetSplits {
   /** Training data (the recipe carves its validation split out of it). */
   train: Dataset;
@@ -76,7 +78,7 @@ function loadSensors(raw: Record<string, unknown>): DatasetSplits {
   const table = makeSensors(o.integer('seed') ?? 7, { machines: o.integer('machines', 2), sensors: o.integer('sensors', 1), steps: o.integer('steps', 10) });
   const windows = importWindows(
     table,
-    { length: o.integer('length', 1) ?? 30, stride: o.integer('stride', 1) ?? 2, horizon: o.integer('horizon', 1) ?? 20, label: o.oneOf('label', ['failure', 'rul'] as const), testFraction: o.number('testFraction', 0) ?? 0.2, rulCap: o.number('rulCap', 1) },
+    { length: o.integer('length', 1) ?? 30, stride: o.integer('stride', 1) ?? 2, horizon: o.integer('horizon', 1) ?? 20, label: o.oneOf('label', ['failure', 'rul'] as const), testFraction: o.number('testFraction', 0) ?? 0.2, rulCap: o.number('rulCap', 1), windowNormalize: o.oneOf('windowNormalize', WINDOW_NORMALIZE) },
     o.integer('splitSeed') ?? 7,
     'sensors',
   );

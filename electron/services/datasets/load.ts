@@ -167,7 +167,7 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
       const length = o.integer('length', 1);
       const horizon = o.integer('horizon', 1);
       if (length === undefined || horizon === undefined) throw new DatasetError('E_DATA_BAD_OPTION', `${ref.source}: a time series needs the options length (rows per window) and horizon (rows ahead a failure counts).`);
-      const windows = importWindows(mergeSeries(tables, path), { length, horizon, stride: o.integer('stride', 1), label: o.oneOf('label', ['failure', 'rul'] as const), testFraction, normalize: o.boolean('normalize'), rulCap: o.number('rulCap', 1) }, ctx.seed, basename(path));
+      const windows = importWindows(mergeSeries(tables, path), { length, horizon, stride: o.integer('stride', 1), label: o.oneOf('label', ['failure', 'rul'] as const), testFraction, normalize: o.boolean('normalize'), rulCap: o.number('rulCap', 1), windowNormalize: o.oneOf('windowNormalize', ['none', 'first', 'mean'] as const) }, ctx.seed, basename(path));
       return describe(ref.source, 'timeseries', { train: windows.train, test: windows.test }, [`train units: ${windows.trainUnits.join(', ')}`, `test units: ${windows.testUnits.join(', ') || 'none'}`], [
         ...skipped,
         windows.censored ? `${windows.censored} windows left out: nothing is known about a failure after them (end of a recording).` : undefined,
