@@ -6,21 +6,20 @@
  * unsaved work is autosaved to a recovery file and offered back after the page is left.
  * BRRR_SCREENSHOTS=1 refreshes docs/editor.png and docs/editor-inspector.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME, type Network } from '../../core/project';
-import { CHROMIUM, launchChromium, REPO_ROOT, SCREENSHOTS, startServer } from './support';
+import { launchChromium, REPO_ROOT, requireBrowserAndBuild, SCREENSHOTS, startServer, type StartedServer } from './support';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
 describe('the editor, driven by Chromium against brrr serve', () => {
   let workspace = '';
   let configDir = '';
-  let server: ChildProcess | null = null;
+  let server: StartedServer | null = null;
   let studioUrl = '';
   let browser: Browser | null = null;
   let page: Page;
@@ -28,14 +27,11 @@ describe('the editor, driven by Chromium against brrr serve', () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the end-to-end tests and was not found at ${CHROMIUM}. Install it or point BRRR_CHROMIUM at a Chromium binary.`);
-    for (const built of ['dist/cli/brrr.mjs', 'dist/renderer/index.html']) {
-      if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before the end-to-end tests.`);
-    }
+    requireBrowserAndBuild();
     workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-editor-ws-'));
     configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-editor-config-'));
     const started = startServer(workspace, configDir);
-    server = started.process;
+    server = started;
     studioUrl = await started.url;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
@@ -53,12 +49,7 @@ describe('the editor, driven by Chromium against brrr serve', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await server?.stop();
     for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,7 +4,6 @@
  * disk is a valid project with the new position and no temp file is left. Set BRRR_SCREENSHOTS=1
  * to also refresh docs/screenshot.png and docs/start-screen.png.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,14 +11,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProjectText, PROJECT_FILE_NAME } from '../../core/project';
 import { findTemplate, templateInfos } from '../../core/templates';
-import { CHROMIUM, launchChromium, REPO_ROOT, SCREENSHOTS, startServer, URL_PATTERN } from './support';
+import { launchChromium, REPO_ROOT, requireBrowserAndBuild, SCREENSHOTS, startServer, URL_PATTERN, type StartedServer } from './support';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
 describe('brrr serve, driven by Chromium', () => {
   let workspace = '';
   let configDir = '';
-  let server: ChildProcess | null = null;
+  let server: StartedServer | null = null;
   let serverOutput = '';
   let studioUrl = '';
   let browser: Browser | null = null;
@@ -27,16 +26,11 @@ describe('brrr serve, driven by Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required for the end-to-end tests and was not found at ${CHROMIUM}. Install it (apt-get install chromium) or point BRRR_CHROMIUM at a Chromium binary.`);
-    }
-    for (const built of ['dist/cli/brrr.mjs', 'dist/renderer/index.html']) {
-      if (!existsSync(path.join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before the end-to-end tests.`);
-    }
+    requireBrowserAndBuild();
     workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-workspace-'));
     configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-config-'));
     const started = startServer(workspace, configDir);
-    server = started.process;
+    server = started;
     studioUrl = await started.url;
     serverOutput = started.output();
     browser = await launchChromium();
@@ -49,12 +43,7 @@ describe('brrr serve, driven by Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await server?.stop();
     for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
