@@ -2,7 +2,7 @@
 /** @file The app shell against an in-memory studio: start screen, create from a template, editor, save, errors as notices. */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StudioError, type ResponseOf, type StudioApi } from '../../core/contract/studio';
+import { StudioError, type StudioApi } from '../../core/contract/studio';
 import type { Project } from '../../core/project';
 import { findTemplate, templateInfos } from '../../core/templates';
 import { App } from '../../renderer/app/App';
@@ -10,23 +10,13 @@ import { useDialogStore } from '../../renderer/state/dialogStore';
 import { useNoticeStore } from '../../renderer/state/noticeStore';
 import { emptyHistory } from '../../renderer/state/history';
 import { useStudioStore } from '../../renderer/state/studioStore';
+import { testAppInfo, type AppInfo } from '../support/appInfo';
 
-type AppInfo = ResponseOf<'getAppInfo'>;
 type MenuListener = Parameters<StudioApi['onMenuCommand']>[0];
 
 function fakeStudio(overrides: Partial<AppInfo> = {}) {
   const saved = new Map<string, Project>();
-  const info: AppInfo = {
-    name: 'Brrr Studio',
-    version: '0.1.0',
-    contractVersion: 1,
-    host: 'test',
-    platform: 'linux',
-    capabilities: { nativeDialogs: false, nativeMenu: false },
-    workspaceDir: '/ws',
-    startupProject: null,
-    ...overrides,
-  };
+  const info = testAppInfo(overrides);
   const studio = {
     getAppInfo: vi.fn(async () => info),
     // One template marked planned, so the start screen's disabled state is checked whatever the core offers.

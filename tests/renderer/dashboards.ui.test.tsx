@@ -7,7 +7,7 @@
  */
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ResponseOf, StudioApi } from '../../core/contract/studio';
+import type { StudioApi } from '../../core/contract/studio';
 import type { Project } from '../../core/project';
 import { findTemplate, templateInfos } from '../../core/templates';
 import { runEvent, type RunEvent } from '../../core/train/events';
@@ -22,6 +22,7 @@ import { emptyHistory } from '../../renderer/state/history';
 import { useNoticeStore } from '../../renderer/state/noticeStore';
 import { useStudioStore } from '../../renderer/state/studioStore';
 import { sampleEvents, shortRun } from './dashboardsSamples';
+import { testAppInfo } from '../support/appInfo';
 
 const plots = vi.hoisted(() => ({ created: 0, setData: 0, live: new Set<{ series: { label?: string }[] }>() }));
 vi.mock('uplot', () => ({
@@ -43,23 +44,13 @@ vi.mock('uplot', () => ({
   },
 }));
 
-type AppInfo = ResponseOf<'getAppInfo'>;
 
 function trainingStudio() {
   let listener: ((batch: RunEventBatch) => void) | null = null;
   const logs = new Map<string, RunEvent[]>();
   const listings: RunListing[] = [];
   let nextRun = 1;
-  const info: AppInfo = {
-    name: 'Brrr Studio',
-    version: '0.1.0',
-    contractVersion: 1,
-    host: 'test',
-    platform: 'linux',
-    capabilities: { nativeDialogs: false, nativeMenu: false },
-    workspaceDir: '/ws',
-    startupProject: null,
-  };
+  const info = testAppInfo();
   const studio = {
     getAppInfo: vi.fn(async () => info),
     listTemplates: vi.fn(async () => templateInfos()),
