@@ -226,7 +226,7 @@ export class RegressionAccumulator {
   private sqSum = 0;
   private count = 0;
 
-  update(prediction: Scores, target: Scores): void {
+  update(prediction: Scores, target: ArrayLike<number>): void {
     for (let i = 0; i < target.length; i++) {
       const e = prediction[i] - target[i];
       this.absSum += Math.abs(e);

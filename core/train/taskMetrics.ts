@@ -16,11 +16,13 @@ export class TaskMetrics {
   private readonly auc?: AucAccumulator;
   private readonly regression?: RegressionAccumulator;
   private binaryHits = 0;
+  /** logit₁ − logit₀ per row of a two-class batch (reused: update runs every step). */
+  private margins = new Float32Array(0);
 
   constructor(readonly task: TaskKind) {
     if (task.kind === 'classification') this.classification = new ClassificationAccumulator(task.classes, Math.min(5, task.classes));
     if (task.kind === 'binary' || (task.kind === 'classification' && task.classes === 2)) this.auc = new AucAccumulator();
-    else this.regression = new RegressionAccumulator();
+    if (task.kind === 'regression') this.regression = new RegressionAccumulator();
   }
 
   /** One batch: its mean loss, the prediction and the target of its `rows` samples. */
@@ -31,17 +33,19 @@ export class TaskMetrics {
       // one label per row, or per position (sequence models: logits [rows, T, k], labels [rows, T])
       const k = this.classification.numClasses;
       const positions = target.length > rows && prediction.length >= target.length * k ? target.length : Math.min(rows, target.length);
-      const labels = target.length === positions ? (target as Int32Array) : Int32Array.from({ length: positions }, (_, i) => target[i]);
-      this.classification.update(prediction.subarray(0, positions * k) as Float32Array, labels);
+      this.classification.update(prediction.subarray(0, positions * k) as Float32Array, head(target, positions) as Int32Array);
       if (this.auc && prediction.length >= 2 * rows) {
-        this.auc.update(Float32Array.from({ length: rows }, (_, i) => prediction[2 * i + 1] - prediction[2 * i]), Array.from({ length: rows }, (_, i) => target[i]));
+        if (this.margins.length < rows) this.margins = new Float32Array(rows);
+        const margins = this.margins.subarray(0, rows);
+        for (let i = 0; i < rows; i++) margins[i] = prediction[2 * i + 1] - prediction[2 * i];
+        this.auc.update(margins, head(target, rows));
       }
     } else if (this.auc) {
       for (let i = 0; i < rows; i++) if ((prediction[i] > 0 ? 1 : 0) === (target[i] !== 0 ? 1 : 0)) this.binaryHits++;
-      this.auc.update(prediction.subarray(0, rows), Array.from({ length: rows }, (_, i) => target[i]));
+      this.auc.update(prediction.subarray(0, rows), head(target, rows));
     } else if (this.regression) {
       const n = Math.min(prediction.length, target.length);
-      this.regression.update(prediction.subarray(0, n) as Float32Array, Float32Array.from({ length: n }, (_, i) => target[i]));
+      this.regression.update(prediction.subarray(0, n) as Float32Array, head(target, n));
     }
   }
 
@@ -77,4 +81,11 @@ export class TaskMetrics {
     }
     return values;
   }
+}
+
+/** The first `n` values: a view of a typed array (no copy on the per-step path), a copy otherwise. */
+function head(values: ArrayLike<number>, n: number): ArrayLike<number> {
+  if (values.length === n) return values;
+  const typed = values as Partial<Pick<Int32Array, 'subarray'>>;
+  return typeof typed.subarray === 'function' ? typed.subarray.call(values, 0, n) : Array.from({ length: n }, (_, i) => values[i]);
 }
