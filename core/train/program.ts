@@ -7,7 +7,7 @@ import { vjp } from '../autograd/grad';
 import type { Backend, Executable } from '../backends/backend';
 import { compile } from '../compile';
 import type { FieldSpec } from '../data/dataset';
-import { hasErrors, type Diagnostic } from '../model/diagnostics';
+import type { Diagnostic } from '../model/diagnostics';
 import { traceNetwork, type TracedNetwork } from '../model/trace';
 import type { Network, OptimizerConfig as ProjectOptimizer, TrainingRecipe } from '../project/schema';
 import { STEP_INPUT, Tracer } from '../tensor';
@@ -112,4 +112,4 @@ export function compileSupervised(network: Network, recipe: TrainingRecipe, back
   return { ok: true, model };
 }
 
-export { LR_INPUT, STEP_INPUT, hasErrors };
+export { LR_INPUT, STEP_INPUT };
