@@ -32,13 +32,16 @@ export class NoGpuError extends Error {
 
 const SOFTWARE = /llvmpipe|softpipe|swiftshader|lavapipe|software|microsoft basic render/i;
 
+/** A software rasteriser or fallback adapter (correct, but slower than the CPU backend). */
+export const isSoftwareAdapter = (description: string, fallback: boolean): boolean => fallback || SOFTWARE.test(description);
+
 /** Human description of an adapter and whether it is software. */
 export function describeAdapter(adapter: GPUAdapter): { description: string; software: boolean } {
   const i = adapter.info;
   const parts = [i.vendor, i.architecture, i.device, i.description].filter((s) => typeof s === 'string' && s.length > 0);
   const description = parts.length > 0 ? [...new Set(parts)].join(' ') : 'unnamed adapter';
   const fallback = (i as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  return { description, software: fallback || SOFTWARE.test(description) };
+  return { description, software: isSoftwareAdapter(description, fallback) };
 }
 
 type DawnModule = { create(options: string[]): GPU; globals: object };

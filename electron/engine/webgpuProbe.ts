@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { isSoftwareAdapter } from './webgpu';
 
 export interface AdapterProbe {
   /** A real (not software, not fallback) adapter exists. */
@@ -14,8 +15,6 @@ export interface AdapterProbe {
   /** Why not, or what was found, in words. */
   reason: string;
 }
-
-const SOFTWARE = /llvmpipe|softpipe|swiftshader|lavapipe|software|microsoft basic render/i;
 
 /** The probe, as a script for `node -e`: prints one JSON line `{ adapters: [{ backend, description, fallback }] }`. */
 function probeScript(webgpuPath: string): string {
@@ -55,7 +54,7 @@ export function probeHardwareAdapter(): Promise<AdapterProbe> {
         return;
       }
       const { adapters } = JSON.parse(line) as { adapters: { backend: string; description: string; fallback: boolean }[] };
-      const hardware = adapters.find((a) => !a.fallback && !SOFTWARE.test(a.description));
+      const hardware = adapters.find((a) => !isSoftwareAdapter(a.description, a.fallback));
       if (hardware) resolve({ hardware: true, reason: `a hardware WebGPU adapter is available (${hardware.description})` });
       else if (adapters.length > 0) resolve({ hardware: false, reason: `no hardware WebGPU adapter, only a software one (${adapters[0].description})` });
       else resolve({ hardware: false, reason: 'no WebGPU adapter' });
