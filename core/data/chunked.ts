@@ -8,9 +8,13 @@
  * whole chunks would read chunkRows/(B/C) times more than needed. A chunk that is not cached is
  * therefore loaded (and the next one prefetched) only when the batch needs at least
  * chunkRows/8 of its rows (sequential reads: evaluation, previews); otherwise its rows are read
- * one by one (`readSample`).
+ * one by one (`readSample`). A run of consecutive rows (the window of a series) is read the same
+ * way: from the cache, or with one positioned read per chunk it spans (`readRows`) when it is
+ * under chunkRows/8 rows, or by loading the chunk.
+ *
+ * Memory bound: at most maxChunks decoded chunks (`held`), plus the source's prefetch slots.
  */
-import { sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+import { sampleSize, type FieldArray, type FieldSpec, type RangeDataset } from './dataset';
 
 export interface ChunkSource {
   readonly name: string;
@@ -25,7 +29,17 @@ export interface ChunkSource {
   prefetch?(k: number): void;
   /** Copy one sample of one field straight into `out` at sample slot `at` (random access without loading its chunk). */
   readSample?(index: number, field: string, out: FieldArray, at: number): void;
+  /** Copy `count` consecutive samples, all in one chunk, straight into `out` from sample slot `at`. */
+  readRows?(index: number, count: number, field: string, out: FieldArray, at: number): void;
 }
+
+/** Bytes of one decoded chunk. */
+export const chunkBytes = (fields: Readonly<Record<string, FieldSpec>>, chunkRows: number): number =>
+  Object.values(fields).reduce((a, spec) => a + chunkRows * sampleSize(spec) * 4, 0);
+
+/** The most chunks a cache of `bytes` holds (at least 2: the one in use and the next). */
+export const chunksWithin = (bytes: number, fields: Readonly<Record<string, FieldSpec>>, chunkRows: number): number =>
+  Math.max(2, Math.floor(bytes / chunkBytes(fields, chunkRows)));
 
 export interface ChunkCacheStats {
   hits: number;
@@ -36,7 +50,7 @@ export interface ChunkCacheStats {
   sampleReads: number;
 }
 
-export class ChunkedDataset implements Dataset {
+export class ChunkedDataset implements RangeDataset {
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly classes?: readonly string[];
   readonly name: string;
@@ -89,6 +103,26 @@ export class ChunkedDataset implements Dataset {
       }
       const at = (index - k * rows) * n;
       out.set(this.chunk(k)[field].subarray(at, at + n), i * n);
+    }
+  }
+
+  gatherRange(field: string, start: number, count: number, out: FieldArray, at: number): void {
+    const spec = this.fields[field];
+    if (!spec) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.fields).join(', ')}).`);
+    const n = sampleSize(spec);
+    const rows = this.source.chunkRows;
+    for (let index = start, end = start + count; index < end; ) {
+      const k = Math.floor(index / rows);
+      const run = Math.min(end, (k + 1) * rows) - index;
+      const slot = at + index - start;
+      if (!this.cache.has(k) && this.source.readRows && run * 8 < rows) {
+        this.stats.sampleReads += run;
+        this.source.readRows(index, run, field, out, slot);
+      } else {
+        const from = (index - k * rows) * n;
+        out.set(this.chunk(k)[field].subarray(from, from + run * n), slot * n);
+      }
+      index += run;
     }
   }
 

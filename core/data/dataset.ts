@@ -28,6 +28,12 @@ export interface Dataset {
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void;
 }
 
+/** A dataset whose consecutive samples are copied in one call (the rows of a series that windows slice). */
+export interface RangeDataset extends Dataset {
+  /** Copy samples [start, start + count) of `field` into `out` from sample slot `at`. */
+  gatherRange(field: string, start: number, count: number, out: FieldArray, at: number): void;
+}
+
 export const sampleSize = (spec: FieldSpec): number => spec.shape.reduce((a, b) => a * b, 1);
 
 export function allocateField(spec: FieldSpec, batch: number): FieldArray {
@@ -36,7 +42,7 @@ export function allocateField(spec: FieldSpec, batch: number): FieldArray {
 }
 
 /** A dataset held in memory: one flat typed array per field. */
-export class InMemoryDataset implements Dataset {
+export class InMemoryDataset implements RangeDataset {
   readonly fields: Readonly<Record<string, FieldSpec>>;
 
   constructor(
@@ -62,6 +68,13 @@ export class InMemoryDataset implements Dataset {
       const src = indices[i] * n;
       out.set(column.data.subarray(src, src + n), i * n);
     }
+  }
+
+  gatherRange(field: string, start: number, count: number, out: FieldArray, at: number): void {
+    const column = this.columns[field];
+    if (!column) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.columns).join(', ')}).`);
+    const n = sampleSize(column.spec);
+    out.set(column.data.subarray(start * n, (start + count) * n), at * n);
   }
 }
 

@@ -15,3 +15,5 @@ export * from './chunked';
 export * from './augment';
 export * from './describe';
 export * from './normalize';
+export * from './sink';
+export * from './tableImporter';

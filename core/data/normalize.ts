@@ -70,3 +70,47 @@ export class ChannelNormalizedDataset implements Dataset {
     }
   }
 }
+
+/** One numeric feature of a table: its offset in the feature vector, a fill for NaN (missing), and its scale. */
+export interface FeatureScale {
+  at: number;
+  fill: number;
+  mean: number;
+  std: number;
+}
+
+/** x' = ((x is NaN ? fill : x) - mean) / std on chosen offsets of a [F] field; other offsets (one-hot blocks) pass through. */
+export class FeatureNormalizedDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+
+  constructor(
+    readonly base: Dataset,
+    private readonly field: string,
+    readonly scales: readonly FeatureScale[],
+  ) {
+    this.fields = base.fields;
+    this.classes = base.classes;
+  }
+
+  get name(): string {
+    return this.base.name;
+  }
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    this.base.gather(field, indices, out);
+    if (field !== this.field) return;
+    const width = sampleSize(this.fields[field]);
+    for (let i = 0; i < indices.length; i++) {
+      const row = i * width;
+      for (const { at, fill, mean, std } of this.scales) {
+        const x = out[row + at];
+        out[row + at] = ((Number.isNaN(x) ? fill : x) - mean) / std;
+      }
+    }
+  }
+}

@@ -5,9 +5,10 @@
  * A worker thread reads the chunks asked for ahead of time into a SharedArrayBuffer, so the
  * training loop's `gather` finds them decoded without waiting on the disk.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sampleSize, type ChunkSource, type FieldArray, type FieldSpec } from '../../../core/data';
+import { ChunkedDataset, chunksWithin, sampleSize, type ChunkSource, type FieldArray, type FieldSpec, type SinkFactory } from '../../../core/data';
 
 function chunkLayout(fields: Readonly<Record<string, FieldSpec>>, chunkRows: number) {
   let offset = 0;
@@ -174,17 +175,64 @@ export class SpillChunkSource implements ChunkSource {
 
   /** One sample read straight into `out` (host byte order is little-endian, as when it was written). */
   readSample(index: number, field: string, out: FieldArray, at: number): void {
+    this.readRows(index, 1, field, out, at);
+  }
+
+  /** `count` consecutive samples of one chunk: a field's rows are contiguous in it, so one read. */
+  readRows(index: number, count: number, field: string, out: FieldArray, at: number): void {
     const part = this.layout.parts.find((p) => p.name === field);
     if (!part) throw new Error(`${this.file} has no field "${field}".`);
     const n = sampleSize(part.spec);
     const k = Math.floor(index / this.chunkRows);
+    if (Math.floor((index + count - 1) / this.chunkRows) !== k) throw new Error(`${this.file}: rows ${index}..${index + count - 1} span two chunks.`);
     const position = k * this.layout.chunkBytes + part.offset + (index - k * this.chunkRows) * n * 4;
-    readSync(this.fd, new Uint8Array(out.buffer, out.byteOffset + at * n * 4, n * 4), 0, n * 4, position);
-    this.counts.sampleReads++;
+    readSync(this.fd, new Uint8Array(out.buffer, out.byteOffset + at * n * 4, count * n * 4), 0, count * n * 4, position);
+    this.counts.sampleReads += count;
   }
 
   close(): void {
     void this.worker?.terminate();
     closeSync(this.fd);
   }
+}
+
+export interface SpillSinkOptions {
+  /** Folder of the chunk files (created when missing). */
+  cacheDir: string;
+  /** Samples per chunk (default 4096). */
+  chunkRows?: number;
+  /** Decoded chunks kept in memory, in bytes (default 64 MiB; at least two chunks). */
+  cacheBytes?: number;
+  /** Chunks read ahead by the worker (default 2). */
+  prefetchSlots?: number;
+  /** Called with each dataset made, for callers that watch its cache (tests, benchmarks). */
+  onDataset?: (dataset: ChunkedDataset, source: SpillChunkSource) => void;
+}
+
+/** A unique chunk file name in `cacheDir`, removed when the process exits. */
+export function spillFile(cacheDir: string, prefix: string): string {
+  mkdirSync(cacheDir, { recursive: true });
+  const file = join(cacheDir, `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}.chunks`);
+  process.once('exit', () => rmSync(file, { force: true }));
+  return file;
+}
+
+/** Samples spilled to a chunk file and served by a `ChunkedDataset` whose cache holds at most `cacheBytes`. */
+export function spillSink(options: SpillSinkOptions): SinkFactory {
+  return (spec) => {
+    const chunkRows = options.chunkRows ?? 4096;
+    const file = spillFile(options.cacheDir, 'table');
+    const writer = new SpillWriter(file, spec.fields, chunkRows);
+    return {
+      append: (sample) => writer.append(sample),
+      finish() {
+        writer.finish();
+        if (writer.size !== spec.size) throw new Error(`${spec.name}: ${writer.size} samples spilled, ${spec.size} announced.`);
+        const source = new SpillChunkSource(file, spec.fields, chunkRows, { name: spec.name, size: spec.size, classes: spec.classes, prefetchSlots: options.prefetchSlots });
+        const dataset = new ChunkedDataset(source, chunksWithin(options.cacheBytes ?? 64 * 2 ** 20, spec.fields, chunkRows));
+        options.onDataset?.(dataset, source);
+        return dataset;
+      },
+    };
+  };
 }
