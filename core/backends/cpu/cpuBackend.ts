@@ -17,8 +17,9 @@ import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOp
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
 import { elementwiseChains, padAddPairs, type ElementwiseChain } from '../../compile/fuse';
-import { fastKernel } from './wasm/fast';
-import { fusedStep, padAddStep } from './wasm/jsgen';
+import { fastKernel, fusedKernel } from './wasm/fast';
+import { padAddStep } from './wasm/jsgen';
+import { KernelModule } from './wasm/kernelModule';
 import { WasmRuntime } from './wasm/runtime';
 import type { ThreadPool } from './wasm/threadPool';
 
@@ -129,7 +130,7 @@ interface FusedRun {
 }
 
 /** The plan's elementwise chains this backend can run as one loop: steps to skip, loops by last step. */
-function fusedRuns(plan: Plan): { skip: Set<number>; last: Map<number, FusedRun> } {
+function fusedRuns(plan: Plan, lib: KernelModule): { skip: Set<number>; last: Map<number, FusedRun> } {
   const skip = new Set<number>();
   const last = new Map<number, FusedRun>();
   for (const pa of padAddPairs(plan)) {
@@ -146,7 +147,7 @@ function fusedRuns(plan: Plan): { skip: Set<number>; last: Map<number, FusedRun>
   }
   for (const c of elementwiseChains(plan, new Set([...last.keys()]))) {
     const kernels = c.steps.map((i) => (plan.steps[i] as Extract<Plan['steps'][number], { op: 'run' }>).kernel);
-    const loop = fusedStep(kernels, c.operands, c.leaves.map((l) => l.shape));
+    const loop = fusedKernel(kernels, c.operands, c.leaves.map((l) => l.shape), lib);
     if (loop === undefined) continue;
     for (const i of c.steps.slice(0, -1)) skip.add(i);
     last.set(c.steps[c.steps.length - 1], { leaves: c.leaves, loop, name: `fused(${kernels.map((k) => k.prim).join('+')})` });
@@ -186,7 +187,8 @@ class CpuExecutable implements Executable {
     this.program.length = 0;
     this.timings.length = 0;
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
-    const fusion = backend.runtime === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan);
+    const lib = backend.runtime === undefined ? undefined : new KernelModule();
+    const fusion = lib === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan, lib);
     plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':
@@ -207,7 +209,7 @@ class CpuExecutable implements Executable {
             : s.inputs.map((id, i) => view(id, sizeOf(k.inputs[i].shape)));
           const out = view(s.output, sizeOf(k.output.shape));
           const ctx = this.ctx;
-          const fast = chain?.loop ?? (backend.runtime === undefined ? undefined : fastKernel(backend.runtime, k));
+          const fast = chain?.loop ?? (backend.runtime === undefined ? undefined : fastKernel(backend.runtime, k, lib));
           const run: CpuKernel<Prim> = fast !== undefined
             ? (_, x, o) => fast(x as Float32Array[], o as Float32Array)
             : cpuKernels[k.prim] as CpuKernel<Prim>;
@@ -229,6 +231,7 @@ class CpuExecutable implements Executable {
           s satisfies never;
       }
     });
+    if (lib !== undefined && backend.runtime !== undefined) lib.link(backend.runtime);
   }
 
   profile(): StepProfile[] {

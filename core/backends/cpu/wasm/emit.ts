@@ -84,6 +84,16 @@ export const v128zero = (): Code => [...simd(0x0c), ...new Array<number>(16).fil
 export const f32x4splat = (v: Code): Code => [...v, ...simd(0x13)];
 export const f32x4add = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe4)];
 export const f32x4mul = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe6)];
+/** any SIMD instruction without immediates: operands' code, then `0xfd op` */
+export const simdOp = (op: number, ...args: Code[]): Code => [...args.flat(), ...simd(op)];
+/** v128.const of four equal f32 lanes */
+export const f32x4const = (v: number): Code => {
+  const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+  return [...simd(0x0c), ...b];
+};
+/** f32x4.extract_lane */
+export const extractLane = (v: Code, lane: number): Code => [...v, ...simd(0x1f), lane];
+export const f32max = bin(0x97);
 /** a·b + acc: relaxed_madd (one rounding or two, the runtime's choice) or mul then add */
 export const f32x4madd = (a: Code, b: Code, acc: Code, relaxed: boolean): Code =>
   relaxed ? [...a, ...b, ...acc, ...simd(0x105)] : f32x4add(acc, f32x4mul(a, b));
@@ -148,14 +158,14 @@ const name = (s: string): Code => {
   return [...uleb(bytes.length), ...bytes];
 };
 
-/** The module: `env.memory` imported (min `pages`, max `maxPages`, shared or not), every function exported. */
-export function encodeModule(fns: readonly Fn[], memory: { pages: number; maxPages: number; shared: boolean }): Uint8Array {
+/** The module: `env.memory` imported (min `pages`, max `maxPages`, shared or not), every function exported (as `names[i]`, default its own name). */
+export function encodeModule(fns: readonly Fn[], memory: { pages: number; maxPages: number; shared: boolean }, names: readonly string[] = fns.map((f) => f.name)): Uint8Array {
   const arities = [...new Set(fns.map((f) => f.params))];
   const types = section(1, vec(arities.map((n) => [0x60, ...uleb(n), ...new Array<number>(n).fill(0x7f), 0x00])));
   const limits = memory.shared ? [0x03, ...uleb(memory.pages), ...uleb(memory.maxPages)] : [0x01, ...uleb(memory.pages), ...uleb(memory.maxPages)];
   const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
   const funcs = section(3, vec(fns.map((f) => uleb(arities.indexOf(f.params)))));
-  const exports = section(7, vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])));
+  const exports = section(7, vec(fns.map((_, i) => [...name(names[i]), 0x00, ...uleb(i)])));
   const code = section(10, vec(fns.map((f) => f.encode())));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }

@@ -1,18 +1,23 @@
 /**
  * @file Which plan kernels the fast path replaces, and with what: a kernel here gets the f32
  * views (in the runtime's memory) of its inputs and output, with shapes fixed at prepare. A
- * kernel not listed runs on the plain-JS library over the same views.
+ * kernel not listed runs on the plain-JS library over the same views. Elementwise kernels and
+ * reductions are generated as WebAssembly SIMD (simdgen.ts, compiled into the executable's
+ * `KernelModule`) where their ops and patterns allow, else as generated JS loops (jsgen.ts).
  */
-import { Prim } from '../../../ir/prims';
+import { Prim, type ReducePrim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
+import type { Operand } from '../../../compile/fuse';
 import { convStep } from './conv';
-import { elementwiseStep, reduceStep } from './jsgen';
+import { elementwiseStep, fusedStep, reduceStep } from './jsgen';
+import type { KernelModule, LinkedFn } from './kernelModule';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
+import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
 export type { F32Step } from './matmul';
 
-export function fastKernel(rt: WasmRuntime, k: Kernel): F32Step | undefined {
+export function fastKernel(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Step | undefined {
   if (k.inputs.some((v) => v.dtype === 'i32') || k.output.dtype === 'i32') return undefined;
   switch (k.prim) {
     case Prim.MatMul:
@@ -23,8 +28,43 @@ export function fastKernel(rt: WasmRuntime, k: Kernel): F32Step | undefined {
       return convStep(rt, k);
     case Prim.Sum:
     case Prim.ReduceMax:
-      return reduceStep(k);
-    default:
-      return elementwiseStep(k);
+      return (lib === undefined ? undefined : reduceSimd(k, lib)) ?? reduceStep(k);
+    default: {
+      const simd = lib === undefined ? undefined : simdChain([k], [k.inputs.map((_, i) => ({ leaf: i }))], k.inputs.map((x) => x.shape));
+      return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib) : elementwiseStep(k);
+    }
   }
+}
+
+/** A fused chain (core/compile/fuse.ts) as one step: SIMD where it can, else one JS loop. */
+export function fusedKernel(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[], lib?: KernelModule): F32Step | undefined {
+  const simd = lib === undefined ? undefined : simdChain(kernels, operands, leafShapes);
+  return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib) : fusedStep(kernels, operands, leafShapes);
+}
+
+function elementwiseCall(g: SimdElementwise, lib: KernelModule): F32Step {
+  const slot: LinkedFn = lib.add(g.fn);
+  const rows = g.outer;
+  switch (g.fn.params - 3) {
+    case 1: return ([a], o) => slot.f(a.byteOffset, o.byteOffset, 0, rows);
+    case 2: return ([a, b], o) => slot.f(a.byteOffset, b.byteOffset, o.byteOffset, 0, rows);
+    case 3: return ([a, b, c], o) => slot.f(a.byteOffset, b.byteOffset, c.byteOffset, o.byteOffset, 0, rows);
+    default: {
+      const args: number[] = new Array<number>(g.fn.params).fill(0);
+      return (x, o) => {
+        for (let i = 0; i < x.length; i++) args[i] = x[i].byteOffset;
+        args[x.length] = o.byteOffset;
+        args[x.length + 2] = rows;
+        slot.f(...args);
+      };
+    }
+  }
+}
+
+function reduceSimd(k: Kernel & { prim: ReducePrim }, lib: KernelModule): F32Step | undefined {
+  const g = simdReduce(k);
+  if (g === undefined) return undefined;
+  const slot = lib.add(g.fn);
+  const extent = g.extent;
+  return ([x], o) => slot.f(x.byteOffset, o.byteOffset, 0, extent);
 }

@@ -45,7 +45,7 @@ function compile(source: string): Loop {
   return f;
 }
 
-function classify(shape: readonly number[], out: readonly number[], s: number): Access | undefined {
+export function classify(shape: readonly number[], out: readonly number[], s: number): Access | undefined {
   const dims = [...new Array<number>(out.length - shape.length).fill(1), ...shape];
   if (sizeOf(dims) === 1) return 'scalar';
   if (dims.every((d, i) => d === out[i])) return 'full';
@@ -87,34 +87,41 @@ export function elementwiseStep(k: Kernel): F32Step | undefined {
   return undefined;
 }
 
-/** sum / reduceMax over all trailing or all leading axes (size-1 axes ignored). */
-export function reduceStep(k: Kernel & { prim: ReducePrim }): F32Step | undefined {
+/**
+ * How a sum / reduceMax reduces (size-1 axes ignored): all trailing axes of [outer, inner]
+ * (out[p] = ⊕_j) or all leading ones (out[j] = ⊕_p); undefined for other axis sets.
+ */
+export function reduceSplit(k: Kernel & { prim: ReducePrim }): { outer: number; inner: number; trailing: boolean } | undefined {
   const shape = k.inputs[0].shape;
   const rank = shape.length;
   const axes = new Set(k.params.axes.map((a) => (a < 0 ? a + rank : a)).filter((a) => shape[a] !== 1));
   if (axes.size === 0) return undefined;
-  const sum = k.prim === Prim.Sum;
-  const combine = sum ? 'm += v;' : 'if (v > m || v !== v) m = v;';
-  const init = sum ? '0' : '-Infinity';
   for (let s = 0; s <= rank; s++) {
     const outer = sizeOf(shape.slice(0, s)), inner = sizeOf(shape.slice(s));
     const range = (lo: number, hi: number): boolean => [...axes].every((a) => a >= lo && a < hi) && shape.slice(lo, hi).every((d, i) => d === 1 || axes.has(lo + i));
-    let source: string | undefined;
-    if (range(s, rank) && shape.slice(0, s).every((d, i) => d === 1 || !axes.has(i))) {
-      source = `return function (x, _1, _2, o) {
-  for (let p = 0, i = 0; p < ${outer}; p++) { let m = ${init}; for (let j = 0; j < ${inner}; j++, i++) { const v = x[i]; ${combine} } o[p] = m; }
-};`;
-    } else if (range(0, s) && shape.slice(s).every((d, i) => d === 1 || !axes.has(s + i))) {
-      source = `return function (x, _1, _2, o) {
-  for (let j = 0; j < ${inner}; j++) { let m = ${init}; for (let p = 0, i = j; p < ${outer}; p++, i += ${inner}) { const v = x[i]; ${combine} } o[j] = m; }
-};`;
-    }
-    if (source !== undefined) {
-      const loop = compile(source);
-      return ([x], o) => loop(x, x, x, o);
-    }
+    if (range(s, rank) && shape.slice(0, s).every((d, i) => d === 1 || !axes.has(i))) return { outer, inner, trailing: true };
+    if (range(0, s) && shape.slice(s).every((d, i) => d === 1 || !axes.has(s + i))) return { outer, inner, trailing: false };
   }
   return undefined;
+}
+
+/** sum / reduceMax over all trailing or all leading axes (size-1 axes ignored). */
+export function reduceStep(k: Kernel & { prim: ReducePrim }): F32Step | undefined {
+  const split = reduceSplit(k);
+  if (split === undefined) return undefined;
+  const { outer, inner } = split;
+  const sum = k.prim === Prim.Sum;
+  const combine = sum ? 'm += v;' : 'if (v > m || v !== v) m = v;';
+  const init = sum ? '0' : '-Infinity';
+  const source = split.trailing
+    ? `return function (x, _1, _2, o) {
+  for (let p = 0, i = 0; p < ${outer}; p++) { let m = ${init}; for (let j = 0; j < ${inner}; j++, i++) { const v = x[i]; ${combine} } o[p] = m; }
+};`
+    : `return function (x, _1, _2, o) {
+  for (let j = 0; j < ${inner}; j++) { let m = ${init}; for (let p = 0, i = j; p < ${outer}; p++, i += ${inner}) { const v = x[i]; ${combine} } o[j] = m; }
+};`;
+  const loop = compile(source);
+  return ([x], o) => loop(x, x, x, o);
 }
 
 /**

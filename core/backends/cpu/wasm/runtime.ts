@@ -5,7 +5,7 @@
  * thread | plan buffers ...], 16-byte aligned. Shared memory (threads) never detaches on growth;
  * unshared memory does, so `epoch` counts growths and executables re-cut their views.
  */
-import { encodeModule } from './emit';
+import { encodeModule, type Fn } from './emit';
 import { gemmFunctions, WORKSPACE_BYTES } from './gemmKernel';
 import { Jobs, SLOT_BYTES, type ThreadPool } from './threadPool';
 import { PAGE, wasmApi, wasmFeatures, type WasmMemory, type WasmModule } from './webassembly';
@@ -61,6 +61,14 @@ export class WasmRuntime {
     const api = wasmApi();
     if (api === undefined || !wasmFeatures().simd) return undefined;
     return new WasmRuntime(pool);
+  }
+
+  /** Compiles generated functions (names[i] for fns[i]) into one module over this runtime's memory. */
+  instantiate(fns: readonly Fn[], names: readonly string[]): { module: WasmModule; exports: Record<string, unknown> } {
+    const api = wasmApi();
+    if (api === undefined) throw new Error('cpu: WebAssembly is not available');
+    const module = new api.Module(encodeModule(fns, { pages: 1, maxPages: MAX_PAGES, shared: this.shared }, names));
+    return { module, exports: new api.Instance(module, { env: { memory: this.memory } }).exports };
   }
 
   /** Threads that take part in a kernel now (workers still starting up are left out). */

@@ -1,0 +1,220 @@
+/**
+ * @file Elementwise chains and reductions generated as WebAssembly SIMD128 (f32x4) functions.
+ *
+ * Elementwise: the output is viewed as [outer, inner] at a split where every leaf is `full`,
+ * `inner` (x[j]), `outer` (x[p]) or `scalar` (jsgen.ts's patterns). The function
+ *   f(leaf pointers..., out, p0, p1)
+ * computes rows p0 ≤ p < p1: four lanes at a time, then the row's tail one lane at a time with the
+ * same vector code (loads splat one value, lane 0 is stored), so both paths round alike. Every
+ * step rounds to f32 (as the unfused kernels do); no fused multiply-add.
+ *
+ * Math beyond IEEE + − × ÷ √ min max:
+ *   exp(x)     = 2ⁿ·e^r, n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), e^r by the degree-6
+ *                polynomial of Cephes expf (≈1 ulp); 2ⁿ built in the exponent bits as 2^(n−1)·2 so
+ *                n = 128 still reaches +∞; x > 88.7228 → +∞, x < −86.5 → 0 (|error| < 3e-38)
+ *   sigmoid(x) = s or e·s, e = exp(−|x|), s = 1 / (1 + e)  (no overflow either side)
+ *   tanh(x)    = sign(x)·(1 − e) / (1 + e), e = exp(−2|x|); for |x| < 1/4 the odd Taylor polynomial
+ *                to x⁹ (the cancellation in 1 − e would cost ulps there); ≈ 3e-7 relative
+ * Other transcendentals (log, pow, erf, sin, cos) return undefined: the JS loops run them.
+ *
+ * Reductions (sum, reduceMax) over all trailing axes, out[p] = ⊕_j x[p, j], with four lane
+ * accumulators folded at the row's end; or over all leading axes, out[j] = ⊕_p x[p, j], row by row
+ * into the output (it stays in cache). Sums accumulate in f32.
+ */
+import { Prim, type ReducePrim } from '../../../ir/prims';
+import type { Operand } from '../../../compile/fuse';
+import type { Kernel } from '../../../compile/plan';
+import { sizeOf } from '../kernels/shape';
+import {
+  add, c, extractLane, f32add, f32const, f32load, f32max, f32store, f32x4const, forRange, Fn, get, loadSplat, mul, set, shl,
+  simdOp, v128load, v128store, type Code,
+} from './emit';
+import { classify, reduceSplit } from './jsgen';
+
+const OP = {
+  eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46,
+  and: 0x4e, andnot: 0x4f, or: 0x50, bitselect: 0x52,
+  nearest: 0x6a, i32shl: 0xab, i32add: 0xae, i32splat: 0x11, trunc: 0xf8,
+  abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9,
+} as const;
+
+const v = (op: keyof typeof OP, ...args: Code[]): Code => simdOp(OP[op], ...args);
+const k = f32x4const;
+/** 1.0 where the mask is set, else 0 */
+const ones = (mask: Code): Code => v('and', mask, k(1));
+
+/** A value used more than once is kept in a fresh v128 local. */
+function keep(fn: Fn, code: Code): { init: Code; ref: Code } {
+  const l = fn.local('v128');
+  return { init: set(l, code), ref: get(l) };
+}
+
+function exp(fn: Fn, x: Code): Code {
+  const X = keep(fn, x);
+  const xc = keep(fn, v('max', v('min', X.ref, k(88.72283935546875)), k(-86.5)));
+  const n = keep(fn, v('nearest', v('mul', xc.ref, k(Math.LOG2E))));
+  const r = keep(fn, v('sub', v('sub', xc.ref, v('mul', n.ref, k(0.693359375))), v('mul', n.ref, k(-2.12194440e-4))));
+  let p = k(1.9875691500e-4);
+  for (const coef of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) p = v('add', v('mul', p, r.ref), k(coef));
+  const er = v('add', v('add', v('mul', p, v('mul', r.ref, r.ref)), r.ref), k(1));
+  // 2^(n−1): biased exponent n − 1 + 127 in bits 23..30
+  const scale = v('i32shl', v('i32add', v('trunc', n.ref), simdOp(OP.i32splat, c(126))), c(23));
+  const y = v('mul', v('mul', er, scale), k(2));
+  const big = v('bitselect', k(Infinity), y, v('gt', X.ref, k(88.72283935546875)));
+  return [...X.init, ...xc.init, ...n.init, ...r.init, ...v('andnot', big, v('lt', X.ref, k(-86.5)))];
+}
+
+function sigmoid(fn: Fn, x: Code): Code {
+  const X = keep(fn, x);
+  const e = keep(fn, exp(fn, v('neg', v('abs', X.ref))));
+  const s = keep(fn, v('div', k(1), v('add', k(1), e.ref)));
+  return [...X.init, ...e.init, ...s.init, ...v('bitselect', s.ref, v('mul', e.ref, s.ref), v('ge', X.ref, k(0)))];
+}
+
+function tanh(fn: Fn, x: Code): Code {
+  const X = keep(fn, x);
+  const t = keep(fn, v('abs', X.ref));
+  const e = keep(fn, exp(fn, v('mul', t.ref, k(-2))));
+  const big = v('or', v('div', v('sub', k(1), e.ref), v('add', k(1), e.ref)), v('and', X.ref, k(-0)));
+  const x2 = keep(fn, v('mul', X.ref, X.ref));
+  let p = k(62 / 2835);
+  for (const coef of [-17 / 315, 2 / 15, -1 / 3, 1]) p = v('add', v('mul', p, x2.ref), k(coef));
+  return [...X.init, ...t.init, ...e.init, ...x2.init, ...v('bitselect', v('mul', p, X.ref), big, v('lt', t.ref, k(0.25)))];
+}
+
+type Emit = (fn: Fn, a: Code[]) => Code;
+const bin = (op: keyof typeof OP): Emit => (_, [a, b]) => v(op, a, b);
+const cmp = (op: keyof typeof OP): Emit => (_, [a, b]) => ones(v(op, a, b));
+
+const EMIT: Partial<Record<Prim, Emit>> = {
+  [Prim.Neg]: (_, [a]) => v('neg', a),
+  [Prim.Abs]: (_, [a]) => v('abs', a),
+  [Prim.Sqrt]: (_, [a]) => v('sqrt', a),
+  [Prim.Recip]: (_, [a]) => v('div', k(1), a),
+  // Math.sign(a) + 0: ±1, +0 for ±0, NaN for NaN
+  [Prim.Sign]: (fn, [a]) => {
+    const A = keep(fn, a);
+    const s = v('sub', ones(v('gt', A.ref, k(0))), ones(v('lt', A.ref, k(0))));
+    return [...A.init, ...v('bitselect', A.ref, s, v('ne', A.ref, A.ref))];
+  },
+  [Prim.Exp]: (fn, [a]) => exp(fn, a),
+  [Prim.Sigmoid]: (fn, [a]) => sigmoid(fn, a),
+  [Prim.Tanh]: (fn, [a]) => tanh(fn, a),
+  [Prim.Add]: bin('add'), [Prim.Sub]: bin('sub'), [Prim.Mul]: bin('mul'), [Prim.Div]: bin('div'),
+  [Prim.Max]: bin('max'), [Prim.Min]: bin('min'),
+  [Prim.Lt]: cmp('lt'), [Prim.Le]: cmp('le'), [Prim.Gt]: cmp('gt'), [Prim.Ge]: cmp('ge'), [Prim.Eq]: cmp('eq'), [Prim.Ne]: cmp('ne'),
+  // where(c, a, b) = c ≠ 0 ? a : b (NaN counts as true, like c !== 0)
+  [Prim.Where]: (_, [cond, a, b]) => v('bitselect', a, b, v('ne', cond, k(0))),
+};
+
+export interface SimdElementwise {
+  fn: Fn;
+  /** rows of the [outer, inner] view: call with p0, p1 in [0, outer] */
+  outer: number;
+  inner: number;
+}
+
+/** A fused chain (operands as in core/compile/fuse.ts), or one kernel when `operands` is its inputs as leaves. */
+export function simdChain(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[]): SimdElementwise | undefined {
+  const emits = kernels.map((kn) => EMIT[kn.prim]);
+  if (emits.some((e) => e === undefined)) return undefined;
+  const out = kernels[kernels.length - 1].output.shape;
+  for (let s = 0; s <= out.length; s++) {
+    const access = leafShapes.map((shape) => classify(shape, out, s));
+    if (access.some((a) => a === undefined)) continue;
+    const outer = sizeOf(out.slice(0, s)), inner = sizeOf(out.slice(s));
+    const L = leafShapes.length;
+    const fn = new Fn('f', L + 3);
+    const OUT = L, P0 = L + 1, P1 = L + 2;
+    const p = fn.local('i32'), jb = fn.local('i32'), row = fn.local('i32');
+    const leafLocals = leafShapes.map(() => fn.local('v128'));
+    const nodeLocals = kernels.map(() => fn.local('v128'));
+    const hoisted: Code[] = [], perRow: Code[] = [];
+    const load = (vector: boolean): Code[] => access.map((a, i) => {
+      if (a === 'scalar' || a === 'outer') return [];
+      const addr = a === 'full' ? add(add(get(i), get(row)), get(jb)) : add(get(i), get(jb));
+      return set(leafLocals[i], vector ? v128load(addr) : loadSplat(addr));
+    });
+    access.forEach((a, i) => {
+      if (a === 'scalar') hoisted.push(set(leafLocals[i], loadSplat(get(i))));
+      if (a === 'outer') perRow.push(set(leafLocals[i], loadSplat(add(get(i), shl(get(p), c(2))))));
+    });
+    const compute = (): Code[] => kernels.map((kn, t) => {
+      const args = operands[t].map((o) => get('leaf' in o ? leafLocals[o.leaf] : nodeLocals[o.node]));
+      return set(nodeLocals[t], (emits[t] as Emit)(fn, args));
+    });
+    const result = get(nodeLocals[kernels.length - 1]);
+    const outAddr = add(add(get(OUT), get(row)), get(jb));
+    const inner4 = inner - (inner % 4);
+    fn.emit(...hoisted);
+    fn.emit(forRange(p, get(P0), get(P1), 1, [
+      ...set(row, mul(get(p), c(inner * 4))),
+      ...perRow.flat(),
+      ...forRange(jb, c(0), c(inner4 * 4), 16, [...load(true).flat(), ...compute().flat(), ...v128store(outAddr, result)]),
+      ...forRange(jb, c(inner4 * 4), c(inner * 4), 4, [...load(false).flat(), ...compute().flat(), ...f32store(outAddr, extractLane(result, 0))]),
+    ]));
+    return { fn, outer, inner };
+  }
+  return undefined;
+}
+
+/** One elementwise kernel as a chain of one. */
+export function simdElementwise(kn: Kernel): SimdElementwise | undefined {
+  return simdChain([kn], [kn.inputs.map((_, i) => ({ leaf: i }))], kn.inputs.map((x) => x.shape));
+}
+
+export interface SimdReduce {
+  /** f(x, out, lo, hi): rows lo ≤ p < hi (trailing) or columns lo ≤ j < hi (leading) */
+  fn: Fn;
+  /** the extent lo..hi ranges over */
+  extent: number;
+}
+
+export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | undefined {
+  const split = reduceSplit(kn);
+  if (split === undefined) return undefined;
+  const { outer, inner, trailing } = split;
+  const sum = kn.prim === Prim.Sum;
+  const fn = new Fn('r', 4);
+  const [X, OUT, LO, HI] = [0, 1, 2, 3];
+  const acc = fn.local('v128'), i = fn.local('i32'), q = fn.local('i32'), end = fn.local('i32'), s = fn.local('f32');
+  const combine = (a: Code, b: Code): Code => v(sum ? 'add' : 'max', a, b);
+  const init = k(sum ? 0 : -Infinity);
+  if (trailing) {
+    // row p: x[p·inner .. p·inner + inner)
+    const inner4 = inner - (inner % 4);
+    const lane = (l: number): Code => extractLane(get(acc), l);
+    const fold = (a: Code, b: Code): Code => (sum ? f32add(a, b) : f32max(a, b));
+    fn.emit(forRange(q, get(LO), get(HI), 1, [
+      ...set(i, add(get(X), mul(get(q), c(inner * 4)))),
+      ...set(end, add(get(i), c(inner4 * 4))),
+      ...set(acc, init),
+      ...forRange(i, get(i), get(end), 16, set(acc, combine(get(acc), v128load(get(i))))),
+      ...set(s, fold(fold(lane(0), lane(1)), fold(lane(2), lane(3)))),
+      ...forRange(i, get(i), add(get(end), c((inner - inner4) * 4)), 4, set(s, fold(get(s), f32load(get(i))))),
+      ...f32store(add(get(OUT), shl(get(q), c(2))), get(s)),
+    ]));
+    return { fn, extent: outer };
+  }
+  // columns [lo, hi): out[j] = init, then row by row out[j] ⊕= x[p, j]; lo is a multiple of 4 except at the end
+  const j = fn.local('i32'), p = fn.local('i32');
+  const body = (vector: boolean): Code => {
+    const o = add(get(OUT), shl(get(j), c(2)));
+    const x = add(add(get(X), mul(get(p), c(inner * 4))), shl(get(j), c(2)));
+    if (vector) return v128store(o, combine(v128load(o), v128load(x)));
+    return f32store(o, extractLane(combine(loadSplat(o), loadSplat(x)), 0));
+  };
+  fn.emit(set(end, add(get(LO), and4(get(HI), get(LO)))));
+  fn.emit(forRange(j, get(LO), get(end), 4, v128store(add(get(OUT), shl(get(j), c(2))), init)));
+  fn.emit(forRange(j, get(end), get(HI), 1, f32store(add(get(OUT), shl(get(j), c(2))), f32const(sum ? 0 : -Infinity))));
+  fn.emit(forRange(p, c(0), c(outer), 1, [
+    ...forRange(j, get(LO), get(end), 4, body(true)),
+    ...forRange(j, get(end), get(HI), 1, body(false)),
+  ]));
+  return { fn, extent: inner };
+}
+
+/** (hi − lo) rounded down to a multiple of 4 */
+function and4(hi: Code, lo: Code): Code {
+  return [...hi, ...lo, 0x6b, ...c(-4), 0x71];
+}
