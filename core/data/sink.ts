@@ -3,7 +3,7 @@
  * spill file behind a `ChunkedDataset` (electron/services/datasets/spill.ts). Importers produce
  * samples the same way for both, so a streamed import and an in-memory one give identical values.
  */
-import { InMemoryDataset, sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+import { InMemoryDataset, sampleSize, type FieldArray, type FieldSpec, type RangeDataset } from './dataset';
 
 export interface SinkSpec {
   name: string;
@@ -17,7 +17,7 @@ export interface SampleSink {
   /** Copy one sample: for each field, sampleSize(spec) values. */
   append(sample: Readonly<Record<string, ArrayLike<number>>>): void;
   /** The dataset of everything appended. */
-  finish(): Dataset;
+  finish(): RangeDataset;
 }
 
 export type SinkFactory = (spec: SinkSpec) => SampleSink;

@@ -3,11 +3,15 @@
  * events; windows of `length` rows every `stride` rows; labels "fails within `horizon` rows after
  * the window" (classification) or remaining useful life (regression, rows to the next failure).
  * Splits are by unit, so no machine appears in both train and test; per-sensor z-scores use the
- * training units only. Windows are cut on the fly from the one normalized series (no copies).
+ * training units only. Windows overlap, so they are never materialised: the normalized series is
+ * one dataset of rows ([sensors] f32 each, in memory or a chunk file behind a bounded cache), and
+ * window i is a range read of its rows (`gatherRange`). The raw values are read by row range
+ * (`SeriesValues`), so a series larger than memory is normalized from disk in passes.
  */
 import { permutation } from './split';
-import type { Dataset, FieldArray, FieldSpec } from './dataset';
+import type { Dataset, FieldArray, FieldSpec, RangeDataset } from './dataset';
 import { DatasetError } from './errors';
+import { memorySink, type SinkFactory } from './sink';
 
 export interface SeriesTable {
   file: string;
@@ -42,6 +46,17 @@ export interface WindowOptions {
 
 export type WindowNormalize = 'none' | 'first' | 'mean';
 
+/** A series without its values: units, sensors, and per row (grouped by unit, in time order) its unit and failure flag. */
+export type SeriesIndex = Omit<SeriesTable, 'values'>;
+
+/** The raw sensor values of a series in row order, read by range: rows [start, start + count) into out (count * sensors). */
+export interface SeriesValues {
+  read(start: number, count: number, out: Float64Array): void;
+}
+
+/** Rows read at a time by the statistics and normalization passes. */
+const BLOCK_ROWS = 4096;
+
 export interface WindowImport {
   train: WindowDataset;
   test?: WindowDataset;
@@ -63,7 +78,8 @@ export class WindowDataset implements Dataset {
 
   constructor(
     readonly name: string,
-    private readonly series: Float32Array,
+    /** The normalized series: field `row` [sensors] f32, one sample per row. */
+    private readonly series: RangeDataset,
     private readonly sensors: number,
     private readonly length: number,
     private readonly ends: Int32Array,
@@ -99,8 +115,7 @@ export class WindowDataset implements Dataset {
     if (field === 'window') {
       const n = this.length * this.sensors;
       for (let i = 0; i < indices.length; i++) {
-        const start = (this.ends[indices[i]] - this.length + 1) * this.sensors;
-        out.set(this.series.subarray(start, start + n), i * n);
+        this.series.gatherRange('row', this.ends[indices[i]] - this.length + 1, this.length, out, i * this.length);
         if (this.windowNormalize !== 'none') this.centre(out, i * n);
       }
       return;
@@ -110,7 +125,15 @@ export class WindowDataset implements Dataset {
   }
 }
 
+/** Windows of a series held in memory. */
 export function importWindows(table: SeriesTable, options: WindowOptions, seed: number, name = table.file): WindowImport {
+  const S = table.sensors.length;
+  const values: SeriesValues = { read: (start, count, out) => out.set(table.values.subarray(start * S, (start + count) * S)) };
+  return importSeriesWindows(table, values, options, seed, name, memorySink);
+}
+
+/** Windows of a series whose values are read by range; the normalized rows go to `sink` (memory or a chunk file). */
+export function importSeriesWindows(table: SeriesIndex, values: SeriesValues, options: WindowOptions, seed: number, name = table.file, sink: SinkFactory = memorySink): WindowImport {
   const { file, sensors } = table;
   const S = sensors.length;
   const rows = table.unitOf.length;
@@ -139,16 +162,30 @@ export function importWindows(table: SeriesTable, options: WindowOptions, seed: 
   const isTest = new Uint8Array(table.units.length);
   for (let i = 0; i < nTest; i++) isTest[order[i]] = 1;
 
-  // Per-sensor statistics over the training units' rows.
+  // Per-sensor statistics over the training units' rows, in row order (mean, then squared deviations).
   const mean = new Float64Array(S), std = new Float64Array(S);
+  const block = new Float64Array(BLOCK_ROWS * S);
+  const eachBlock = (visit: (row: number, at: number) => void) => {
+    for (let start = 0; start < rows; start += BLOCK_ROWS) {
+      const count = Math.min(BLOCK_ROWS, rows - start);
+      values.read(start, count, block);
+      for (let i = 0; i < count; i++) visit(start + i, i * S);
+    }
+  };
   let count = 0;
-  for (let r = 0; r < rows; r++) if (!isTest[table.unitOf[r]]) { count++; for (let s = 0; s < S; s++) mean[s] += table.values[r * S + s]; }
+  eachBlock((r, at) => { if (!isTest[table.unitOf[r]]) { count++; for (let s = 0; s < S; s++) mean[s] += block[at + s]; } });
   for (let s = 0; s < S; s++) mean[s] /= count;
-  for (let r = 0; r < rows; r++) if (!isTest[table.unitOf[r]]) for (let s = 0; s < S; s++) std[s] += (table.values[r * S + s] - mean[s]) ** 2;
+  eachBlock((r, at) => { if (!isTest[table.unitOf[r]]) for (let s = 0; s < S; s++) std[s] += (block[at + s] - mean[s]) ** 2; });
   for (let s = 0; s < S; s++) std[s] = Math.sqrt(std[s] / count) || 1;
   const normalize = options.normalize !== false;
-  const series = new Float32Array(rows * S);
-  for (let r = 0; r < rows; r++) for (let s = 0; s < S; s++) series[r * S + s] = normalize ? (table.values[r * S + s] - mean[s]) / std[s] : table.values[r * S + s];
+  const seriesSink = sink({ name: `${name}-series`, fields: { row: { shape: [S], dtype: 'f32' } }, size: rows });
+  const row = new Float32Array(S);
+  const sample = { row };
+  eachBlock((_, at) => {
+    for (let s = 0; s < S; s++) row[s] = normalize ? (block[at + s] - mean[s]) / std[s] : block[at + s];
+    seriesSink.append(sample);
+  });
+  const series = seriesSink.finish();
 
   // nextFailure[r]: the first row >= r of the same unit with a failure, or -1.
   const nextFailure = new Int32Array(rows).fill(-1);

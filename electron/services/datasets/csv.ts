@@ -32,41 +32,61 @@ export async function readHead(file: string, bytes = 4096): Promise<Uint8Array> 
   }
 }
 
-export async function readCsv(file: string, options: CsvOptions = {}): Promise<CsvTable> {
+export interface CsvPass {
+  file: string;
+  header: string[];
+  /** Data rows passed to `onRow` (rows with a wrong field count excluded). */
+  rows: number;
+  /** Lines of rows skipped for a wrong field count. */
+  skipped: number[];
+}
+
+/**
+ * One pass over a CSV/TSV file, streamed: the header, then each row with the right number of
+ * fields and its 1-based line (`onRow` returns false to stop early). Rows with the wrong number
+ * of fields are skipped and listed; an unterminated quote or a file that is not text stops the
+ * pass with the line where it happened; a file without data rows is an error.
+ */
+export async function streamCsv(file: string, options: CsvOptions, onRow: (cells: string[], line: number, header: readonly string[]) => boolean | void): Promise<CsvPass> {
   const format = sniffFormat(await readHead(file));
   if (format === 'empty') throw new DatasetError('E_DATA_EMPTY', `${file} is empty; a table needs a header line and at least one row.`, { file });
   if (format !== 'text') throw new DatasetError('E_DATA_WRONG_FORMAT', `${file} is named like a table but is ${describeFormat(format)}; choose a CSV or TSV text file.`, { file });
   const delimiter = options.delimiter ?? (extname(file).toLowerCase() === '.tsv' ? '\t' : ',');
-  const parser = createReadStream(file).pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }));
-  const table: CsvTable = { file, header: [], rows: [], lines: [], skipped: [] };
+  const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }));
+  const pass: CsvPass = { file, header: [], rows: 0, skipped: [] };
   let lastLine = 0;
   const onRecord = ({ record, info }: { record: string[]; info: { lines: number } }): boolean => {
     lastLine = info.lines;
-    if (table.header.length === 0) {
-      table.header = record.map((h) => h.trim());
+    if (pass.header.length === 0) {
+      pass.header = record.map((h) => h.trim());
       return true;
     }
-    if (record.length !== table.header.length) {
-      table.skipped.push(info.lines);
+    if (record.length !== pass.header.length) {
+      pass.skipped.push(info.lines);
       return true;
     }
-    table.rows.push(record);
-    table.lines.push(info.lines);
-    return options.limit === undefined || table.rows.length < options.limit;
+    pass.rows++;
+    return onRow(record, info.lines, pass.header) !== false && (options.limit === undefined || pass.rows < options.limit);
   };
   try {
     // Events rather than an async iterator: records parsed before an error must still be counted.
     await new Promise<void>((resolve, reject) => {
       parser.on('data', (item: { record: string[]; info: { lines: number } }) => {
-        if (!onRecord(item)) {
+        try {
+          if (!onRecord(item)) {
+            parser.destroy();
+            resolve();
+          }
+        } catch (error) {
           parser.destroy();
-          resolve();
+          reject(error);
         }
       });
       parser.once('error', reject);
       parser.once('end', resolve);
     });
   } catch (error) {
+    if (error instanceof DatasetError) throw error;
     const e = error as { code?: string; lines?: number; message?: string };
     const line = e.lines;
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -78,8 +98,19 @@ export async function readCsv(file: string, options: CsvOptions = {}): Promise<C
   } finally {
     parser.destroy();
   }
-  if (table.header.length === 0 || table.rows.length === 0) {
-    throw new DatasetError('E_DATA_EMPTY', `${file} has no data rows${table.skipped.length ? ` (${table.skipped.length} rows had the wrong number of fields)` : ''}; a table needs a header line and at least one row.`, { file });
+  if (pass.header.length === 0 || pass.rows === 0) {
+    throw new DatasetError('E_DATA_EMPTY', `${file} has no data rows${pass.skipped.length ? ` (${pass.skipped.length} rows had the wrong number of fields)` : ''}; a table needs a header line and at least one row.`, { file });
   }
-  return table;
+  return pass;
+}
+
+/** The whole table in memory (small files and previews). */
+export async function readCsv(file: string, options: CsvOptions = {}): Promise<CsvTable> {
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const pass = await streamCsv(file, options, (cells, line) => {
+    rows.push(cells);
+    lines.push(line);
+  });
+  return { file, header: pass.header, rows, lines, skipped: pass.skipped };
 }

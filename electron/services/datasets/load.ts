@@ -17,6 +17,8 @@ import { BUILTINS, loadBuiltinDataset, type DatasetSplits } from './builtin';
 import { readCsv, readHead } from './csv';
 import { describeSkippedImages, importImageFolder } from './images';
 import { readNpz } from './npz';
+import { spillSink } from './spill';
+import { streamTable } from './tableStream';
 import { DatasetOptions } from './options';
 
 export interface DatasetRefLike {
@@ -31,8 +33,20 @@ export interface LoadContext {
   /** The training seed and validation fraction (the recipe's split is reproduced from them). */
   seed: number;
   validationSplit: number;
-  /** Where decoded image chunks are spilled (default: the system temp folder). */
+  /** Where decoded image chunks and streamed tables and series are spilled (default: the system temp folder). */
   cacheDir?: string;
+  /** Tables and series whose files hold more bytes than this stream from disk (default 64 MiB). */
+  streamAboveBytes?: number;
+  /** Streamed tables and series: samples per chunk and the bound of the cache of decoded chunks. */
+  chunkRows?: number;
+  cacheBytes?: number;
+}
+
+const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
+
+/** Where a streamed import writes its samples: a chunk file in the cache folder, read through a bounded cache. */
+function streamSink(ctx: LoadContext) {
+  return spillSink({ cacheDir: ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'), chunkRows: ctx.chunkRows, cacheBytes: ctx.cacheBytes });
 }
 
 export interface LoadedDataset extends DatasetSplits {
@@ -124,29 +138,29 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
   if (testFraction >= 1) throw new DatasetError('E_DATA_BAD_OPTION', `${ref.source}: option testFraction must be below 1 (got ${testFraction}).`);
   switch (ref.kind) {
     case 'csv': {
-      const table = await readCsv(path, { delimiter: o.string('delimiter') });
+      const csv = { delimiter: o.string('delimiter') };
+      const options = {
+        target: o.string('target'),
+        types: o.record('types', ['number', 'category', 'ignore'] as const),
+        categorical: o.oneOf('categorical', ['onehot', 'index'] as const),
+        normalize: o.boolean('normalize'),
+        missing: o.oneOf('missing', ['drop', 'mean', 'constant', 'error'] as const),
+        fill: o.number('fill'),
+        task: o.oneOf('task', ['classification', 'regression'] as const),
+        targetField: o.string('targetField'),
+      };
       let kept: Int32Array = new Int32Array(0);
-      const imported = importTable(
-        table,
-        {
-          target: o.string('target'),
-          types: o.record('types', ['number', 'category', 'ignore'] as const),
-          categorical: o.oneOf('categorical', ['onehot', 'index'] as const),
-          normalize: o.boolean('normalize'),
-          missing: o.oneOf('missing', ['drop', 'mean', 'constant', 'error'] as const),
-          fill: o.number('fill'),
-          task: o.oneOf('task', ['classification', 'regression'] as const),
-          targetField: o.string('targetField'),
-        },
-        (n) => {
-          kept = holdOut(n, testFraction, ctx.seed).train;
-          return recipeTrainRows(kept, ctx.validationSplit, ctx.seed);
-        },
-        basename(path),
-      );
+      const trainRows = (n: number) => {
+        kept = holdOut(n, testFraction, ctx.seed).train;
+        return recipeTrainRows(kept, ctx.validationSplit, ctx.seed);
+      };
+      const streamed = (await stat(path)).size > (ctx.streamAboveBytes ?? STREAM_ABOVE_BYTES);
+      const imported = streamed ? await streamTable(path, csv, options, trainRows, streamSink(ctx), basename(path)) : await readCsv(path, csv).then((table) => ({ ...importTable(table, options, trainRows, basename(path)), header: table.header, skipped: table.skipped }));
       const { train, test } = splitRows(imported.dataset, testFraction, ctx.seed);
-      const loaded = describe(ref.source, 'csv', { train, test }, [`target ${imported.target} (${imported.task}); normalization from ${recipeTrainRows(kept, ctx.validationSplit, ctx.seed).length} training rows`], [
-        table.skipped.length ? `${path}: ${table.skipped.length} row${table.skipped.length === 1 ? '' : 's'} skipped for a wrong number of fields (expected ${table.header.length}; line${table.skipped.length === 1 ? '' : 's'} ${firstFew(table.skipped)}).` : undefined,
+      const notes = [`target ${imported.target} (${imported.task}); normalization from ${recipeTrainRows(kept, ctx.validationSplit, ctx.seed).length} training rows`];
+      if (streamed) notes.push('streamed from disk: encoded rows in a chunk file, read through a bounded cache');
+      const loaded = describe(ref.source, 'csv', { train, test }, notes, [
+        imported.skipped.length ? `${path}: ${imported.skipped.length} row${imported.skipped.length === 1 ? '' : 's'} skipped for a wrong number of fields (expected ${imported.header.length}; line${imported.skipped.length === 1 ? '' : 's'} ${firstFew(imported.skipped)}).` : undefined,
         describeDropped(path, imported.dropped)?.replace('skipped', 'skipped for a missing value'),
       ]);
       loaded.description.columns = imported.columns;
