@@ -15,6 +15,7 @@ import type { BufferId, Plan, Storage } from '../../compile/plan';
 import { initialize } from '../../random/initializers';
 import type { Backend, DeviceBuffer, Executable, HostArray, PrepareOptions, StepProfile } from '../backend';
 import { GpuBackendError } from './errors';
+import { planFusion } from './fusion';
 import { type GpuWork, gpuLowerings, type LowerContext } from './lower';
 import type { GpuProgram, StepIo } from './program';
 import type { Prim } from '../../ir/prims';
@@ -34,15 +35,26 @@ function bytesFor(size: number): number {
   return Math.max(16, Math.ceil((size * 4) / 16) * 16);
 }
 
+export interface WebGpuOptions {
+  /** run elementwise chains and row groups (softmax, layer norm) as fused programs (default true) */
+  fusion?: boolean;
+  /** storage buffers a fused program may bind (default: the device's per-stage limit) */
+  maxBindings?: number;
+}
+
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu';
   readonly mode = 'f32';
   allocations = 0;
+  readonly fusion: boolean;
+  readonly maxBindings: number;
   /** Set when the device is lost; every later call fails with it. */
   lostReason: string | null = null;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
 
-  constructor(readonly device: GPUDevice) {
+  constructor(readonly device: GPUDevice, options: WebGpuOptions = {}) {
+    this.fusion = options.fusion ?? true;
+    this.maxBindings = Math.min(options.maxBindings ?? Infinity, device.limits.maxStorageBuffersPerShaderStage);
     void device.lost.then((info) => {
       this.lostReason = `the GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver reset or removal'}${info.message ? `: ${info.message}` : ''})`;
     });
@@ -168,6 +180,7 @@ export class WebGpuExecutable implements Executable {
     this.initializeVariables(seed);
     const limit = device.limits.maxStorageBuffersPerShaderStage;
     const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
+    const fusion = backend.fusion ? planFusion(plan, backend.maxBindings) : { skip: new Set<number>(), programs: new Map<number, GpuProgram>() };
     plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':
@@ -177,6 +190,12 @@ export class WebGpuExecutable implements Executable {
           this.commands.push({ kind: 'copy', from: this.buffers[s.from].buffer, to: this.buffers[s.to].buffer, bytes: s.size * 4 });
           break;
         case 'run': {
+          if (fusion.skip.has(index)) break; // computed by a later step's fused program
+          const fused = fusion.programs.get(index);
+          if (fused !== undefined) {
+            this.record({ kind: 'dispatch', program: fused }, s.inputs, s.output, index, fused.name, limit, maxDim);
+            break;
+          }
           const k = s.kernel;
           const io: StepIo = {
             inputs: s.inputs.map((id) => ({ buffer: id, storage: this.buffers[id].storage })),
@@ -192,6 +211,11 @@ export class WebGpuExecutable implements Executable {
     });
     this.staging = plan.outputs.map((o) => this.own(device.createBuffer({ size: bytesFor(this.buffers[o.buffer].size), usage: USAGE_READBACK })));
     this.prepared = device.popErrorScope();
+  }
+
+  /** Compute dispatches one step records (fused programs count once). */
+  get dispatches(): number {
+    return this.commands.filter((c) => c.kind === 'dispatch').length;
   }
 
   private own(b: GPUBuffer): GPUBuffer {

@@ -15,7 +15,7 @@
 import { type BinaryPrim, type ComparePrim, type Dtype, Prim, type UnaryPrim } from '../../../ir/prims';
 import { type GpuProgram, SINCOS, type StepIo, declareIo, declareMeta, entry, groupsFor, loadF32, sizeOfShape, strides } from '../program';
 
-const unaryExpr: { [P in UnaryPrim]: (x: string) => string } = {
+export const unaryExpr: { [P in UnaryPrim]: (x: string) => string } = {
   [Prim.Neg]: (x) => `-${x}`,
   [Prim.Recip]: (x) => `1.0 / ${x}`,
   [Prim.Exp]: (x) => `exp(${x})`,
@@ -30,7 +30,7 @@ const unaryExpr: { [P in UnaryPrim]: (x: string) => string } = {
   [Prim.Cos]: (x) => `sincos_(${x}).y`,
 };
 
-const binaryExpr: { [P in BinaryPrim | ComparePrim]: (a: string, b: string) => string } = {
+export const binaryExpr: { [P in BinaryPrim | ComparePrim]: (a: string, b: string) => string } = {
   [Prim.Add]: (a, b) => `${a} + ${b}`,
   [Prim.Sub]: (a, b) => `${a} - ${b}`,
   [Prim.Mul]: (a, b) => `${a} * ${b}`,
@@ -47,7 +47,7 @@ const binaryExpr: { [P in BinaryPrim | ComparePrim]: (a: string, b: string) => s
 };
 
 /** Helper functions; WGSL has no NaN test that survives fast-math, so NaN is x != x on the bits. */
-const HELPERS = `
+export const HELPERS = `
 fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn sign_(x: f32) -> f32 { if (isnan_(x)) { return x; } return select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0); }
 fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let t = (1.0 - e) / (1.0 + e); return select(t, -t, x < 0.0); }
