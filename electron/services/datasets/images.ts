@@ -22,6 +22,30 @@ export interface ImageOptions {
   chunkRows?: number;
   /** Decoded chunks kept in memory. */
   cacheChunks?: number;
+  /** Images read and decoded at once (default 8; sharp decodes on its own thread pool). */
+  concurrency?: number;
+}
+
+const DECODE_CONCURRENCY = 8;
+
+/**
+ * `work` over `items` with at most `limit` in flight, each result handed to `take` in the items'
+ * order (so samples keep a deterministic order). A DatasetError of one item is handed over as its
+ * result (the image is skipped); any other error stops the import once its turn comes.
+ */
+async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, take: (result: R | DatasetError, item: T) => void): Promise<void> {
+  // Settled promises never reject, so one that fails while an earlier one is awaited is not "unhandled".
+  const settle = (item: T) => work(item).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const window: ReturnType<typeof settle>[] = [];
+  let next = 0;
+  for (let i = 0; i < items.length; i++) {
+    while (next < items.length && next < i + Math.max(1, limit)) window.push(settle(items[next++]));
+    const done = await window.shift()!;
+    if ('error' in done) {
+      if (!(done.error instanceof DatasetError)) throw done.error;
+      take(done.error, items[i]);
+    } else take(done.value, items[i]);
+  }
 }
 
 /**
@@ -112,17 +136,13 @@ export interface ImageImport {
 export async function importImageFolder(dir: string, options: ImageOptions, cacheDir: string, name = dir): Promise<ImageImport> {
   const listing = await listImageFolder(dir);
   const skipped: ImageImport['skipped'] = [];
-  // Only sizes are kept from the first pass: pixels are decoded one image at a time in the second.
+  const concurrency = options.concurrency ?? DECODE_CONCURRENCY;
+  // Only sizes are kept from the first pass: pixels are decoded in the second, a few images at a time.
   const good: { path: string; label: number; probe: ImageProbe }[] = [];
-  for (const file of listing.files) {
-    const bytes = await readFile(file.path);
-    try {
-      good.push({ ...file, probe: await probeImage(file.path, bytes) });
-    } catch (error) {
-      if (!(error instanceof DatasetError)) throw error;
-      skipped.push({ file: file.path, message: error.message });
-    }
-  }
+  await inOrder(listing.files, concurrency, async (file) => probeImage(file.path, await readFile(file.path)), (result, file) => {
+    if (result instanceof DatasetError) skipped.push({ file: file.path, message: result.message });
+    else good.push({ ...file, probe: result });
+  });
   if (good.length === 0) throw new DatasetError('E_DATA_IMAGE_UNREADABLE', `${dir}: none of the ${listing.files.length} images can be read (first: ${skipped[0]?.message}).`, { file: dir });
   let size = options.size;
   if (!size) {
@@ -146,14 +166,10 @@ export async function importImageFolder(dir: string, options: ImageOptions, cach
   const writer = new SpillWriter(spillFile, fields, chunkRows);
   const counts = listing.classes.map(() => 0);
   const hw = height * width;
-  for (const image of good) {
-    let pixels: Float32Array;
-    try {
-      pixels = await decodeImage(image.path, await readFile(image.path), height, width, channels);
-    } catch (error) {
-      if (!(error instanceof DatasetError)) throw error;
-      skipped.push({ file: image.path, message: error.message });
-      continue;
+  await inOrder(good, concurrency, async (image) => decodeImage(image.path, await readFile(image.path), height, width, channels), (pixels, image) => {
+    if (pixels instanceof DatasetError) {
+      skipped.push({ file: image.path, message: pixels.message });
+      return;
     }
     if (options.mean || options.std) {
       for (let c = 0; c < channels; c++) {
@@ -163,7 +179,7 @@ export async function importImageFolder(dir: string, options: ImageOptions, cach
     }
     writer.append({ image: pixels, label: [image.label] });
     counts[image.label]++;
-  }
+  });
   writer.finish();
   if (writer.size === 0) throw new DatasetError('E_DATA_IMAGE_UNREADABLE', `${dir}: none of the images can be decoded (first: ${skipped[0]?.message}).`, { file: dir });
   const source = new SpillChunkSource(spillFile, fields, chunkRows, { name, size: writer.size, classes: listing.classes });

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import {
-  AugmentedDataset, ChannelNormalizedDataset, channelStatistics, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importTable, importText, importWindows,
+  AugmentedDataset, ChannelNormalizedDataset, channelStatistics, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importSeriesWindows, importTable, importText, importWindows,
   InMemoryDataset, parseIdx, parseNpy, seriesFromTable, sniffFormat, SubsetDataset, trainValidationSplit,
   type Dataset, type DatasetDescription, type DatasetKind, type FieldArray, type FieldSpec, type NpyArray, type SeriesTable,
 } from '../../../core/data';
@@ -18,6 +18,7 @@ import { readCsv, readHead } from './csv';
 import { describeSkippedImages, importImageFolder } from './images';
 import { readNpz } from './npz';
 import { spillSink } from './spill';
+import { streamSeries } from './seriesStream';
 import { streamTable } from './tableStream';
 import { DatasetOptions } from './options';
 
@@ -171,18 +172,36 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
       const files = info.isDirectory() ? (await readdir(path)).filter((f) => /\.(csv|tsv)$/i.test(f)).sort().map((f) => join(path, f)) : [path];
       if (files.length === 0) throw new DatasetError('E_DATA_EMPTY', `${path} holds no CSV files (one per unit expected).`, { file: path });
       const columns = { unit: o.string('unit'), time: o.string('time'), failure: o.string('failure'), sensors: o.strings('sensors') };
-      const tables: SeriesTable[] = [];
-      const skipped: string[] = [];
-      for (const file of files) {
-        const csv = await readCsv(file, { delimiter: o.string('delimiter') });
-        if (csv.skipped.length) skipped.push(`${file}: ${csv.skipped.length} rows skipped for a wrong number of fields (lines ${firstFew(csv.skipped)}).`);
-        tables.push(seriesFromTable(csv, columns, basename(file, extname(file))));
-      }
+      const csv = { delimiter: o.string('delimiter') };
       const length = o.integer('length', 1);
       const horizon = o.integer('horizon', 1);
       if (length === undefined || horizon === undefined) throw new DatasetError('E_DATA_BAD_OPTION', `${ref.source}: a time series needs the options length (rows per window) and horizon (rows ahead a failure counts).`);
-      const windows = importWindows(mergeSeries(tables, path), { length, horizon, stride: o.integer('stride', 1), label: o.oneOf('label', ['failure', 'rul'] as const), testFraction, normalize: o.boolean('normalize'), rulCap: o.number('rulCap', 1), windowNormalize: o.oneOf('windowNormalize', ['none', 'first', 'mean'] as const) }, ctx.seed, basename(path));
-      return describe(ref.source, 'timeseries', { train: windows.train, test: windows.test }, [`train units: ${windows.trainUnits.join(', ')}`, `test units: ${windows.testUnits.join(', ') || 'none'}`], [
+      const options = { length, horizon, stride: o.integer('stride', 1), label: o.oneOf('label', ['failure', 'rul'] as const), testFraction, normalize: o.boolean('normalize'), rulCap: o.number('rulCap', 1), windowNormalize: o.oneOf('windowNormalize', ['none', 'first', 'mean'] as const) };
+      let bytes = 0;
+      for (const file of files) bytes += (await stat(file)).size;
+      const streamed = bytes > (ctx.streamAboveBytes ?? STREAM_ABOVE_BYTES);
+      const skipped: string[] = [];
+      let windows: ReturnType<typeof importWindows>;
+      if (streamed) {
+        const series = await streamSeries(files, csv, columns, path, ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'));
+        skipped.push(...series.skipped);
+        try {
+          windows = importSeriesWindows(series.index, series.values, options, ctx.seed, basename(path), streamSink(ctx));
+        } finally {
+          series.values.close();
+        }
+      } else {
+        const tables: SeriesTable[] = [];
+        for (const file of files) {
+          const table = await readCsv(file, csv);
+          if (table.skipped.length) skipped.push(`${file}: ${table.skipped.length} rows skipped for a wrong number of fields (lines ${firstFew(table.skipped)}).`);
+          tables.push(seriesFromTable(table, columns, basename(file, extname(file))));
+        }
+        windows = importWindows(mergeSeries(tables, path), options, ctx.seed, basename(path));
+      }
+      const notes = [`train units: ${windows.trainUnits.join(', ')}`, `test units: ${windows.testUnits.join(', ') || 'none'}`];
+      if (streamed) notes.push('streamed from disk: normalized series in a chunk file, windows read from it through a bounded cache');
+      return describe(ref.source, 'timeseries', { train: windows.train, test: windows.test }, notes, [
         ...skipped,
         windows.censored ? `${windows.censored} windows left out: nothing is known about a failure after them (end of a recording).` : undefined,
         windows.shortUnits.length ? `units shorter than the window, skipped: ${firstFew(windows.shortUnits)}.` : undefined,
