@@ -3,7 +3,8 @@
  * library kernels, on odd sizes (vector body + scalar tail) and every broadcast pattern: + − × ÷,
  * min, max, compares, where and √ exact to f32 rounding (1 ulp); exp and sigmoid within 2.5e-7
  * relative, tanh within 5e-7; sums within 1e-6·terms. Also: a fused chain equals its steps run
- * one by one, and kernels with the same code are compiled once.
+ * one by one, and kernels with the same code are compiled once. Movement kernels (movegen.ts:
+ * transpose, broadcast, slice, pad, concat) copy exactly what the library kernels copy.
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
@@ -122,5 +123,38 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
     expect(simdElementwise(kernel(Prim.Log, {}, [[8]], [8]))).toBeUndefined();
     expect(fastKernel(rt, kernel(Prim.Log, {}, [[8]], [8]), lib)).toBeDefined(); // the JS loop
     expect(lib.size).toBe(1);
+  });
+
+  it('movement kernels: transpose, broadcast, slice, pad and concat give the library results exactly', () => {
+    const X = [3, 5, 6];
+    const x = data(X, 10, -1, 1);
+    const cases: { k: Kernel; ref: (out: Float64Array) => void; inputs: Float64Array[] }[] = [];
+    for (const perm of [[0, 2, 1], [2, 1, 0], [1, 0, 2], [0, 1, 2]]) {
+      const outShape = perm.map((p) => X[p]);
+      cases.push({ k: kernel(Prim.Transpose, { perm }, [X], outShape), ref: (o) => K.transpose(x, X, perm, o), inputs: [x] });
+    }
+    for (const [from, to] of [[[5, 1], [3, 5, 7]], [[1, 6], [4, 5, 6]], [[3, 1, 6], [3, 5, 6]], [[1], [2, 9]]]) {
+      const b = data(from, 11, -1, 1);
+      cases.push({ k: kernel(Prim.Broadcast, { shape: to }, [from], to), ref: (o) => K.broadcast(b, from, to, o), inputs: [b] });
+    }
+    for (const [starts, ends, steps] of [[[0, 1, 0], [3, 5, 6], [1, 1, 1]], [[1, 0, 1], [3, 5, 6], [1, 2, 2]], [[0, 0, 2], [3, 5, 5], [1, 1, 1]]]) {
+      const outShape = K.sliceShape(starts, ends, steps);
+      cases.push({ k: kernel(Prim.Slice, { starts, ends, steps }, [X], outShape), ref: (o) => K.slice(x, X, starts, ends, steps, o), inputs: [x] });
+    }
+    for (const pads of [[[0, 0], [2, 1], [0, 0]], [[1, 0], [0, 0], [3, 2]]] as [number, number][][]) {
+      cases.push({ k: kernel(Prim.Pad, { pads, value: 0.25 }, [X], K.padShape(X, pads)), ref: (o) => K.pad(x, X, pads, 0.25, o), inputs: [x] });
+    }
+    for (const axis of [0, 1, -1]) {
+      const other = X.map((d, i) => (i === (axis + 3) % 3 ? 2 : d));
+      const y = data(other, 12, -1, 1);
+      const outShape = X.map((d, i) => (i === (axis + 3) % 3 ? 2 * d + 2 : d));
+      cases.push({ k: kernel(Prim.Concat, { axis }, [X, other, X], outShape), ref: (o) => K.concat([x, y, x], [X, other, X], axis, o), inputs: [x, y, x] });
+    }
+    for (const { k, ref, inputs } of cases) {
+      const expected = new Float64Array(size(k.output.shape));
+      ref(expected);
+      const out = runFast(backend, simdStep(k), inputs, expected.length);
+      expect([...out], `${k.prim} ${JSON.stringify(k.params)}`).toEqual([...expected]);
+    }
   });
 });

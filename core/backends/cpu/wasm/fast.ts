@@ -13,6 +13,7 @@ import { elementwiseStep, fusedStep, reduceStep } from './jsgen';
 import type { KernelModule, LinkedFn } from './kernelModule';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
+import { movementFn } from './movegen';
 import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
 export type { F32Step } from './matmul';
@@ -26,6 +27,14 @@ export function fastKernel(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32S
     case Prim.Conv2dBackwardInput:
     case Prim.Conv2dBackwardWeight:
       return convStep(rt, k);
+    case Prim.Transpose:
+    case Prim.Broadcast:
+    case Prim.Slice:
+    case Prim.Pad:
+    case Prim.Concat: {
+      const fn = lib === undefined ? undefined : movementFn(k);
+      return fn === undefined || lib === undefined ? undefined : pointerCall(lib.add(fn), k.inputs.length);
+    }
     case Prim.Sum:
     case Prim.ReduceMax:
       return (lib === undefined ? undefined : reduceSimd(k, lib)) ?? reduceStep(k);
@@ -67,4 +76,20 @@ function reduceSimd(k: Kernel & { prim: ReducePrim }, lib: KernelModule): F32Ste
   const slot = lib.add(g.fn);
   const extent = g.extent;
   return ([x], o) => slot.f(x.byteOffset, o.byteOffset, 0, extent);
+}
+
+/** A step calling f(input pointers..., output pointer). */
+function pointerCall(slot: LinkedFn, inputs: number): F32Step {
+  switch (inputs) {
+    case 1: return ([a], o) => slot.f(a.byteOffset, o.byteOffset);
+    case 2: return ([a, b], o) => slot.f(a.byteOffset, b.byteOffset, o.byteOffset);
+    default: {
+      const args: number[] = new Array<number>(inputs + 1).fill(0);
+      return (x, o) => {
+        for (let i = 0; i < x.length; i++) args[i] = x[i].byteOffset;
+        args[inputs] = o.byteOffset;
+        slot.f(...args);
+      };
+    }
+  }
 }
