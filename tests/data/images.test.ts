@@ -83,6 +83,17 @@ describe('image folders', () => {
     expect(problem).toMatch(/notes\.png is named like an image but is a text file; remove it or replace it with a PNG or JPEG\./);
   });
 
+  it('decodes several images at once yet keeps the samples, and the skipped files, in folder order', async () => {
+    for (const folder of ['gray', 'broken', 'mixed']) {
+      const options = { size: [3, 3] as [number, number], channels: 1 as const };
+      const one = await importImageFolder(join(dir, folder), { ...options, concurrency: 1 }, join(dir, 'cache'));
+      const many = await importImageFolder(join(dir, folder), { ...options, concurrency: 5 }, join(dir, 'cache'));
+      expect(readAll(many.dataset, 'image')).toEqual(readAll(one.dataset, 'image'));
+      expect(readAll(many.dataset, 'label')).toEqual(readAll(one.dataset, 'label'));
+      expect(many.skipped).toEqual(one.skipped);
+    }
+  });
+
   it('refuses an empty folder and a single class', async () => {
     expect((await datasetError(() => loadDataset({ source: 'empty', kind: 'images', options: {} }, ctx(dir)))).code).toBe('E_DATA_EMPTY');
     expect((await datasetError(() => loadDataset({ source: 'nothing-here', kind: 'images', options: {} }, ctx(dir)))).code).toBe('E_DATA_NOT_FOUND');

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import {
-  AugmentedDataset, ChannelNormalizedDataset, channelStatistics, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importSeriesWindows, importTable, importText, importWindows,
+  AugmentedDataset, ChannelNormalizedDataset, type ChunkedDataset, channelStatistics, classCounts, DatasetError, describeDropped, describeFields, describeFormat, firstFew, importSeriesWindows, importTable, importText, importWindows,
   InMemoryDataset, parseIdx, parseNpy, seriesFromTable, sniffFormat, SubsetDataset, trainValidationSplit,
   type Dataset, type DatasetDescription, type DatasetKind, type FieldArray, type FieldSpec, type NpyArray, type SeriesTable,
 } from '../../../core/data';
@@ -41,13 +41,15 @@ export interface LoadContext {
   /** Streamed tables and series: samples per chunk and the bound of the cache of decoded chunks. */
   chunkRows?: number;
   cacheBytes?: number;
+  /** Called with each streamed dataset made (tests and benchmarks watch its cache). */
+  watch?: (dataset: ChunkedDataset) => void;
 }
 
 const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
 
 /** Where a streamed import writes its samples: a chunk file in the cache folder, read through a bounded cache. */
 function streamSink(ctx: LoadContext) {
-  return spillSink({ cacheDir: ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'), chunkRows: ctx.chunkRows, cacheBytes: ctx.cacheBytes });
+  return spillSink({ cacheDir: ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'), chunkRows: ctx.chunkRows, cacheBytes: ctx.cacheBytes, onDataset: ctx.watch });
 }
 
 export interface LoadedDataset extends DatasetSplits {

@@ -209,11 +209,15 @@ export interface SpillSinkOptions {
   onDataset?: (dataset: ChunkedDataset, source: SpillChunkSource) => void;
 }
 
+/** Chunk files this process made, removed when it exits. */
+const spilled = new Set<string>();
+
 /** A unique chunk file name in `cacheDir`, removed when the process exits. */
 export function spillFile(cacheDir: string, prefix: string): string {
   mkdirSync(cacheDir, { recursive: true });
   const file = join(cacheDir, `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}.chunks`);
-  process.once('exit', () => rmSync(file, { force: true }));
+  if (spilled.size === 0) process.once('exit', () => spilled.forEach((f) => rmSync(f, { force: true })));
+  spilled.add(file);
   return file;
 }
 
