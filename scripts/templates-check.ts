@@ -24,6 +24,7 @@ import { findTemplate, templateInfos } from '../core/templates';
 import { rulVariant } from '../core/templates/sensorLstm';
 import { BigramModel } from '../core/train/bigram';
 import { restoreVariables } from '../core/train/checkpoint';
+import { withEmaWeights } from '../core/train/ema';
 import { evaluate } from '../core/train/evaluation';
 import { compileSupervised } from '../core/train/program';
 import type { MetricValues, RunEvent } from '../core/train/events';
@@ -87,14 +88,14 @@ function buildProject(name: string): Project {
   return def.build(`check-${name}`);
 }
 
-/** An inference executable of `network` (evaluation mode) with the weights of a run checkpoint. */
+/** An inference executable of `network` (evaluation mode) with the weights of a run checkpoint (a generator's moving average where the run kept one, as exported). */
 async function restored(network: Network, runDir: string, batch: number, losses: boolean, training = false): Promise<{ exec: Executable; output: string }> {
   const checkpoint = (await readCheckpoint(runDir, 'best')) ?? (await readCheckpoint(runDir, 'last'));
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint.`);
   const traced = traceNetwork(network, { training, batchSize: batch, losses, predictions: true });
   if (!traced.ok) throw new Error(traced.diagnostics.map((d) => d.message).join(' '));
   const exec = createBackend('cpu').prepare(compile(traced.traced.graph), { seed: 1 });
-  restoreVariables([exec], checkpoint.variables, runDir);
+  restoreVariables([exec], withEmaWeights(checkpoint.variables), runDir);
   return { exec, output: traced.traced.predictions[0] };
 }
 

@@ -7,6 +7,7 @@
  */
 import { traceNetwork } from '../model/trace';
 import type { Network } from '../project/schema';
+import { emaName } from '../train/ema';
 import { ExportError } from './errors';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
@@ -38,11 +39,11 @@ export function expectedWeights(network: Network): { name: string; shape: readon
   ];
 }
 
-/** Only the model's own tensors (optimizer slots and other checkpoint extras are dropped), as float32. */
+/** Only the model's own tensors (optimizer slots and other checkpoint extras are dropped), as float32; a generator's moving average (`ema/<name>`) where the run kept one. */
 export function modelWeightsOf(network: Network, variables: ModelWeights): ModelWeights {
   const out: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
   for (const { name } of expectedWeights(network)) {
-    const v = variables[name];
+    const v = variables[emaName(name)] ?? variables[name];
     if (v) out[name] = { shape: [...v.shape], data: v.data instanceof Float32Array ? v.data : Float32Array.from(v.data) };
   }
   return out;

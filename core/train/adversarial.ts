@@ -1,11 +1,13 @@
 /**
  * @file The adversarial recipe (GANs): a generator G (noise → image) and a discriminator D
  * (image → logit, with a BCEWithLogitsLoss on the field "real"), an optimizer each, k
- * discriminator steps per generator step (`training.options.discriminatorSteps`, default 1).
+ * discriminator steps per generator step; the settings are `training.options` (core/train/ganOptions.ts).
  *
- *   D step: one batch of 2B rows, B real (label 1) then B generated (label 0):
- *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), 1) + BCE(D(G(z)), 0))
+ *   D step: one batch of 2B rows, B real (label r, 1 or a smoothed 0.9) then B generated (label 0):
+ *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), r) + BCE(D(G(z)), 0))
  *   G step, non-saturating: L_G = BCE(D(G(z)), 1) = mean −log σ(D(G(z))).
+ *   G EMA (generatorEma d > 0): ema ← debiased moving average of G's variables after each G step;
+ *           the sample grid and exported weights use it (core/train/ema.ts).
  *
  * The two networks are separate plans, so the G step chains reverse mode across them:
  * u = ∂L_G/∂x at x = G(z) from a D plan that outputs its input gradient (D's weights untouched),
@@ -22,8 +24,10 @@ import { fillRandom, streamId } from '../random';
 import { STEP_INPUT, Tracer } from '../tensor';
 import { epochOrder } from './batches';
 import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPosition } from './checkpoint';
+import { applyEma, emaName } from './ema';
 import { runEvent, type MetricValues, type RunEvent } from './events';
 import { GanDiagnosis, sampleDiversity } from './ganDiagnosis';
+import { parseGanOptions, type GanOptions } from './ganOptions';
 import { applyOptimizer, LR_INPUT } from './optimizers';
 import { compileSupervised, optimizerFromProject } from './program';
 import { learningRateAt } from './schedules';
@@ -60,9 +64,17 @@ export interface Gan {
   realField: string;
   gOutput: string;
   parameters: number;
+  options: GanOptions;
+  /** G in training mode whose variables are loaded from the EMA before sampling; undefined when the EMA is off. */
+  gAverage?: Executable;
+  /** G's variables (parameters and layer state), each averaged into `ema/<name>` when the EMA is on. */
+  gVariables: string[];
 }
 
 export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan {
+  const parsed = parseGanOptions(run.project.training);
+  if (!parsed.ok) throw new TrainingSetupError(parsed.message);
+  const options = parsed.options;
   const G = network(run, 'generator');
   const D = network(run, 'discriminator');
   const backend: Backend = run.backend;
@@ -98,7 +110,10 @@ export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan
     const r = run.project.training.regularization;
     applyOptimizer(t, gt.params.map((p, i) => ({ name: p.name, param: params[i], grad: grads[i] })), optimizerFromProject(run.project.training.optimizer), { l1: r.l1, l2: r.l2, clipNorm: r.gradientClipNorm });
   });
+  const gVariables = [...gt.params, ...gt.state].map((v) => v.name);
+  if (options.generatorEma > 0) applyEma(gtTracer, gVariables, options.generatorEma);
   const gTrain = backend.prepare(compile(gtTracer.graph), { seed, shareVariablesWith: gForward });
+  const gAverage = options.generatorEma > 0 ? backend.prepare(compile(gf.graph), { seed }) : undefined;
   const field = gf.fields[0];
   return {
     dTrain: d.model.train,
@@ -112,7 +127,17 @@ export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan
     realField: d.model.targetField,
     gOutput,
     parameters: d.model.parameterCount + gf.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
+    options,
+    gAverage,
+    gVariables,
   };
+}
+
+/** Loads G's moving average into `gan.gAverage` and returns it, or the live G when the EMA is off. */
+export async function averagedGenerator(gan: Gan): Promise<Executable> {
+  if (!gan.gAverage) return gan.gForward;
+  for (const name of gan.gVariables) gan.gAverage.writeVariable(name, await gan.gTrain.readVariable(emaName(name)));
+  return gan.gAverage;
 }
 
 export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunEvent> {
@@ -120,9 +145,9 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const resume = run.resumeFrom?.position;
   const seed = resume?.seed ?? run.seed ?? recipe.seed;
   const epochs = run.epochs ?? resume?.epochs ?? recipe.epochs;
-  const k = typeof recipe.options.discriminatorSteps === 'number' && recipe.options.discriminatorSteps >= 1 ? Math.floor(recipe.options.discriminatorSteps) : 1;
   const B = recipe.batchSize;
   const gan = compileGan(run, B, seed);
+  const k = gan.options.discriminatorSteps;
   const data = run.data.train;
   if (!data.fields[gan.imageField]) throw new TrainingSetupError(`The discriminator reads field "${gan.imageField}", which the dataset does not have.`);
   const imageSize = gan.imageShape.reduce((a, b) => a * b, 1);
@@ -139,7 +164,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const realDiversity = sampleDiversity(realSample, imageSize);
 
   const dImages = new Float32Array(2 * B * imageSize);
-  const dLabels = new Float32Array(2 * B).fill(0, B).fill(1, 0, B);
+  const dLabels = new Float32Array(2 * B).fill(0, B).fill(gan.options.realLabel, 0, B);
   const ones = new Float32Array(B).fill(1);
   const noise = new Float32Array(B * gan.noiseSize);
   const lr = new Float32Array(1);
@@ -155,10 +180,10 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   yield runEvent('start', { runId: run.runId, project: run.project.name, recipe: 'adversarial', backend: run.backendReport, seed, epochs, batchSize: B, stepsPerEpoch, trainSamples: data.size, validationSamples: 0, parameters: gan.parameters });
   if (resume) yield runEvent('resumed', { step, epoch: startEpoch, stepInEpoch: skip, from: `step ${resume.step}` });
 
-  const generate = async (stream: number, count: number): Promise<Float32Array> => {
+  const generate = async (stream: number, count: number, generator = gan.gForward): Promise<Float32Array> => {
     fillRandom('normal', seed, stream, count, noise);
     counter[0] = step;
-    return (await gan.gForward.run({ [gan.noiseField]: noise, [STEP_INPUT]: counter }))[gan.gOutput] as Float32Array;
+    return (await generator.run({ [gan.noiseField]: noise, [STEP_INPUT]: counter }))[gan.gOutput] as Float32Array;
   };
   const save = async function* (epoch: number, stepInEpoch: number): AsyncGenerator<RunEvent> {
     if (!run.checkpoints) return;
@@ -212,7 +237,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
     const train = { discriminator_loss: dSum / Math.max(1, count), generator_loss: gSum / Math.max(1, count) };
     last = { train_discriminator_loss: train.discriminator_loss, train_generator_loss: train.generator_loss };
     yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train });
-    const generated = await generate(SAMPLE_STREAM, 0);
+    const generated = await generate(SAMPLE_STREAM, 0, await averagedGenerator(gan));
     const diversity = sampleDiversity(generated, imageSize);
     yield sampleGrid(generated, gan.imageShape, epoch + 1, step);
     for (const w of diagnosis.samples(step, epoch + 1, diversity, realDiversity)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });

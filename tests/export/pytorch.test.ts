@@ -183,6 +183,29 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
     expect(Object.keys(d.weights).sort()).toEqual(expectedWeights(discriminator).map((w) => w.name).sort());
   }, 120_000);
 
+  test('update_average is the studio\'s debiased EMA (core/train/ema.ts): S_t / (1 − d^t) of every float tensor of the state dict', () => {
+    setup();
+    // p ← 1.5 p + 1 per step stands in for the optimizer; d = 0.5 makes the bias correction matter
+    const script = [
+      'import copy, torch, train, model',
+      'train.G_EMA = 0.5',
+      'g = model.Generator()',
+      'a = copy.deepcopy(g)',
+      's = {k: torch.zeros_like(v) for k, v in g.state_dict().items() if v.dtype.is_floating_point}',
+      'for step in range(3):',
+      '    with torch.no_grad():',
+      '        for k in s:',
+      '            g.state_dict()[k].mul_(1.5).add_(1)',
+      '            s[k] = 0.5 * s[k] + 0.5 * g.state_dict()[k]',
+      '    train.update_average(a, g, step)',
+      'print(max(float((a.state_dict()[k] - s[k] / (1 - 0.5 ** 3)).abs().max()) for k in s), len(s))',
+    ].join('\n');
+    const [error, tensors] = execFileSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' }).trim().split(' ').map(Number);
+    expect(error).toBeLessThan(1e-5);
+    // Dense, 2 ConvTranspose2D (kernel, bias) and 2 BatchNorm (γ, β, running mean and variance)
+    expect(tensors).toBe(14);
+  }, 60_000);
+
   test.skipIf(!existsSync(TORCHRUN))('runs 3 steps under torchrun --nproc_per_node=2 (gloo on the CPU)', () => {
     setup();
     const result = spawnSync(TORCHRUN, ['--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_port=29518', 'train.py', '--max-steps', '3', '--cpu', '--batch-size', '8', '--out', 'ddp'], {
@@ -195,6 +218,21 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
     expect(existsSync(join(dir, 'ddp', 'samples_epoch1.png'))).toBe(true);
     expect(readFileSync(join(dir, 'ddp', 'discriminator.safetensors')).length).toBeGreaterThan(10_000);
   }, 180_000);
+});
+
+test('a GAN export with the generator EMA and label smoothing: constants, the average after each G step, sampled and exported; bad options fall back to the defaults, said in train.py', () => {
+  const project = findTemplate('mnist-gan')!.build('gan');
+  const train = exportPytorch({ ...project, training: { ...project.training, options: { generatorEma: 0.999, realLabel: 0.9 } } }, 'test').files['train.py'];
+  expect(train).toMatch(/^G_EMA = 0\.999$/m);
+  expect(train).toMatch(/^REAL_LABEL = 0\.9$/m);
+  expect(train).toMatch(/real_fake = torch\.cat\(\[torch\.full\(\(B,\), float\(REAL_LABEL\)\), torch\.zeros\(B\)\]\)/);
+  expect(train).toMatch(/g_optimizer\.step\(\)\n\s+if G_EMA > 0:\n\s+update_average\(average, generator, step\)\n\s+step \+= 1/);
+  expect(train).toMatch(/samples = average\(fixed_noise/);
+  expect(train).toMatch(/save_brrr_weights\(average, /);
+  expect(train).toMatch(/state\["generator_average"\] = average\.state_dict\(\)/);
+  const bad = exportPytorch({ ...project, training: { ...project.training, options: { generatorEma: 1.5 } } }, 'test').files['train.py'];
+  expect(bad).toMatch(/^# training\.options ignored: training\.options\.generatorEma must be a decay in \[0, 1\)/m);
+  expect(bad).toMatch(/^G_EMA = 0$/m);
 });
 
 test('a GAN export holds both modules, train.py with k discriminator steps, the non-saturating loss and the recipe\'s optimizer', () => {

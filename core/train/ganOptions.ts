@@ -1,0 +1,35 @@
+/**
+ * @file The adversarial recipe's settings in `training.options`, parsed and checked in one place
+ * (the recipe, the PyTorch export and its README read them from here):
+ *
+ *   discriminatorSteps  k ≥ 1 integer: D steps per G step (default 1)
+ *   generatorEma        d in [0, 1): decay of the generator's weight EMA, 0 = off (default 0);
+ *                       samples, evaluation and exported weights use the average (core/train/ema.ts)
+ *   realLabel           in (0.5, 1]: D's target for real images; < 1 is one-sided label smoothing
+ *                       (Salimans et al. 2016), generated images keep target 0 (default 1)
+ */
+import type { TrainingRecipe } from '../project/schema';
+
+export interface GanOptions {
+  discriminatorSteps: number;
+  generatorEma: number;
+  realLabel: number;
+}
+
+export const GAN_OPTION_DEFAULTS: GanOptions = { discriminatorSteps: 1, generatorEma: 0, realLabel: 1 };
+
+/** The recipe's GAN options with defaults, or the first problem found (naming the option and the value). */
+export function parseGanOptions(recipe: Pick<TrainingRecipe, 'options'>): { ok: true; options: GanOptions } | { ok: false; message: string } {
+  const o = recipe.options;
+  const pick = (key: keyof GanOptions, valid: (v: number) => boolean, rule: string): number | string => {
+    const v = o[key];
+    if (v === undefined) return GAN_OPTION_DEFAULTS[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || !valid(v)) return `training.options.${key} must be ${rule}; it is ${JSON.stringify(v)}.`;
+    return v;
+  };
+  const discriminatorSteps = pick('discriminatorSteps', (v) => Number.isInteger(v) && v >= 1, 'a whole number of discriminator steps per generator step, at least 1');
+  const generatorEma = pick('generatorEma', (v) => v >= 0 && v < 1, 'a decay in [0, 1) (0 turns the generator average off; 0.999 is usual)');
+  const realLabel = pick('realLabel', (v) => v > 0.5 && v <= 1, 'a target in (0.5, 1] for real images (1: no label smoothing; 0.9 is usual)');
+  for (const v of [discriminatorSteps, generatorEma, realLabel]) if (typeof v === 'string') return { ok: false, message: v };
+  return { ok: true, options: { discriminatorSteps: discriminatorSteps as number, generatorEma: generatorEma as number, realLabel: realLabel as number } };
+}
