@@ -24,6 +24,8 @@ export type GpuWork =
 export interface LowerContext {
   /** Philox seed of the run */
   seed: number;
+  /** the device's maxComputeInvocationsPerWorkgroup (GEMM tile choice; default 256) */
+  maxInvocations?: number;
 }
 
 type Lowering<P extends Prim> = (k: PrimKernel<P>, io: StepIo, ctx: LowerContext) => GpuWork[];
@@ -53,7 +55,7 @@ export const gpuLowerings: { [P in Prim]: Lowering<P> } = {
   [Prim.Cast]: (k, io) => run(castProgram(io, k.params.dtype, k.output.shape)),
   [Prim.Sum]: reduce,
   [Prim.ReduceMax]: reduce,
-  [Prim.MatMul]: (k, io) => run(matmulProgram(io, shapeOf(k, 0), k.params.transA, shapeOf(k, 1), k.params.transB, k.output.shape)),
+  [Prim.MatMul]: (k, io, ctx) => run(matmulProgram(io, shapeOf(k, 0), k.params.transA, shapeOf(k, 1), k.params.transB, k.output.shape, ctx.maxInvocations)),
   // row-major storage is unchanged by a reshape: in place it is nothing, else a copy
   [Prim.Reshape]: (k, io) => (io.inputs[0].buffer === io.output.buffer ? [] : [{ kind: 'copy', size: sizeOfShape(k.output.shape) }]),
   [Prim.Transpose]: (k, io) => {
@@ -112,9 +114,9 @@ export const gpuLowerings: { [P in Prim]: Lowering<P> } = {
     const axis = k.params.axis < 0 ? k.params.axis + k.params.shape.length : k.params.axis;
     return run(scatterAddProgram(io, k.params.shape, sizeOfShape(shapeOf(k, 1)), axis, sizeOfShape(k.output.shape)));
   },
-  [Prim.Conv2d]: (k, io) => run(conv2dProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.output.shape, k.params)),
-  [Prim.Conv2dBackwardInput]: (k, io) => run(conv2dBackwardInputProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.params.inputShape, k.params)),
-  [Prim.Conv2dBackwardWeight]: (k, io) => run(conv2dBackwardWeightProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.params.weightShape, k.params)),
+  [Prim.Conv2d]: (k, io, ctx) => run(conv2dProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.output.shape, k.params, ctx.maxInvocations)),
+  [Prim.Conv2dBackwardInput]: (k, io, ctx) => run(conv2dBackwardInputProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.params.inputShape, k.params, ctx.maxInvocations)),
+  [Prim.Conv2dBackwardWeight]: (k, io, ctx) => run(conv2dBackwardWeightProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.params.weightShape, k.params, ctx.maxInvocations)),
   [Prim.MaxPool2d]: (k, io) => run(maxPoolProgram(io, shapeOf(k, 0), k.output.shape, k.params, sizeOfShape(k.output.shape))),
   [Prim.AvgPool2d]: (k, io) => run(avgPoolProgram(io, shapeOf(k, 0), k.output.shape, k.params, sizeOfShape(k.output.shape))),
   [Prim.MaxPool2dBackward]: (k, io) => run(maxPoolBackwardProgram(io, shapeOf(k, 0), shapeOf(k, 1), k.params, sizeOfShape(k.output.shape))),

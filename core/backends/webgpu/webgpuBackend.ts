@@ -40,6 +40,8 @@ export interface WebGpuOptions {
   fusion?: boolean;
   /** storage buffers a fused program may bind (default: the device's per-stage limit) */
   maxBindings?: number;
+  /** threads per workgroup the GEMM tiles may use (default: the device's limit) */
+  maxInvocations?: number;
 }
 
 export class WebGpuBackend implements Backend {
@@ -48,6 +50,7 @@ export class WebGpuBackend implements Backend {
   allocations = 0;
   readonly fusion: boolean;
   readonly maxBindings: number;
+  readonly maxInvocations: number;
   /** Set when the device is lost; every later call fails with it. */
   lostReason: string | null = null;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
@@ -55,6 +58,7 @@ export class WebGpuBackend implements Backend {
   constructor(readonly device: GPUDevice, options: WebGpuOptions = {}) {
     this.fusion = options.fusion ?? true;
     this.maxBindings = Math.min(options.maxBindings ?? Infinity, device.limits.maxStorageBuffersPerShaderStage);
+    this.maxInvocations = Math.min(options.maxInvocations ?? Infinity, device.limits.maxComputeInvocationsPerWorkgroup);
     void device.lost.then((info) => {
       this.lostReason = `the GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver reset or removal'}${info.message ? `: ${info.message}` : ''})`;
     });
@@ -161,7 +165,7 @@ export class WebGpuExecutable implements Executable {
 
   constructor(readonly backend: WebGpuBackend, readonly plan: Plan, seed: number, shareWith?: WebGpuExecutable) {
     const device = backend.device;
-    this.ctx = { seed };
+    this.ctx = { seed, maxInvocations: backend.maxInvocations };
     device.pushErrorScope('validation');
     this.buffers = plan.buffers.map((b) => {
       const v = shareWith?.plan.variables.find((x) => x.name === b.name && b.role === 'variable');

@@ -2,13 +2,17 @@
  * @file The tiled GEMM routine and the four products built on it: batched matmul (transA/transB,
  * broadcast batch dims) and convolution as implicit GEMM with its two gradients.
  *
- * C[b, i, j] = Σ_p A(b, i, p) · B(b, p, j) for i < M, j < N, p < K, b < batch. A workgroup of
- * 8×8 threads owns a 32×32 tile of C; each thread keeps a 4×4 register tile (16 accumulators).
- * Per step of TK = 16 along p, the workgroup stages A[32×16] and B[16×32] in workgroup memory
- * (each thread loads 8 + 8 values), then every thread does 16·16 fused multiply-adds from 4 + 4
- * reads per p: 2 reads per FMA become 0.5. Out-of-range tile entries load 0.
- * A product supplies `loadA`, `loadB` (f32 reads, only called in range) and `store`; indices are
- * i32. Metadata words 0–3 are [batch, M, N, K]; a product's own words follow from word 4.
+ * C[b, i, j] = Σ_p A(b, i, p) · B(b, p, j) for i < M, j < N, p < K, b < batch. A workgroup owns
+ * a TM×TN tile of C, each thread an RM×RN register tile; per step of TK = 16 along p the
+ * workgroup stages A[TM×16] and B[16×TN] in workgroup memory, then each thread does RM·RN fused
+ * multiply-adds per p from RM + RN reads. Out-of-range tile entries load 0. Tiles by shape
+ * (`pickTile`): 64×64 (256 threads of 4×4; 64 threads of 8×8 where a workgroup may not have 256)
+ * for M, N ≥ 64; 16×64 (128 threads of 2×4) for M ≤ 16 < N; else 32×32 (64 threads of 4×4).
+ * Matmul loads vec4s from global memory along an operand's contiguous axis (K for A and for Bᵀ,
+ * M for Aᵀ, N for B) when that length is a multiple of 4, and stores vec4s when N is; otherwise
+ * scalars. A product supplies `loadA`, `loadB` (f32 reads, only called in range; `loadA4`/`loadB4`
+ * with vec4 loads) and `store`/`store4`; indices are i32. Metadata words 0–3 are
+ * [batch, M, N, K]; a product's own words follow from word 4.
  *
  * Convolution (geometry in ../../cpu/kernels/conv.ts; g = group, Cg/Og channels per group):
  *   forward            batch N·G,  M = Og, N = OH·OW, K = Cg·KH·KW; B is im2col(x) read in place
@@ -20,8 +24,29 @@
 import type { ConvParams } from '../../../ir/prims';
 import { type GpuProgram, type StepIo, declareIo, declareMeta, sizeOfShape, strides } from '../program';
 
-const TILE = 32;
+/** A tile shape: the workgroup owns TM×TN of C, each thread RM×RN; TK is the depth per stage. */
+export interface TileShape {
+  name: string;
+  tm: number; tn: number; rm: number; rn: number;
+}
+
 const TK = 16;
+/** M ≥ 64 and N ≥ 64: 256 threads of 4×4 (or, where a workgroup may not have 256, 64 of 8×8) */
+const LARGE: TileShape = { name: 'large', tm: 64, tn: 64, rm: 4, rn: 4 };
+const LARGE_FEW: TileShape = { name: 'large-8x8', tm: 64, tn: 64, rm: 8, rn: 8 };
+/** M ≤ 16 (small batches through a Dense layer): a wide flat tile, 128 threads of 2×4 */
+const SMALL_M: TileShape = { name: 'small-m', tm: 16, tn: 64, rm: 2, rn: 4 };
+const MEDIUM: TileShape = { name: 'medium', tm: 32, tn: 32, rm: 4, rn: 4 };
+
+/** The tile for an M×N product; `maxInvocations`: the device's threads per workgroup. */
+export function pickTile(m: number, n: number, maxInvocations: number = 256): TileShape {
+  if (m >= 64 && n >= 64) return maxInvocations >= 256 ? LARGE : LARGE_FEW;
+  if (m <= 16 && n > 32) return SMALL_M;
+  return MEDIUM;
+}
+
+/** Which operand axis a vec4 global load runs along ('p' is the inner dimension). */
+export type VecAxis = 'none' | 'i' | 'p' | 'j';
 
 interface Product {
   name: string;
@@ -29,64 +54,107 @@ interface Product {
   batch: number; m: number; n: number; k: number;
   /** words from meta index 4 */
   extra: number[];
-  /** WGSL functions loadA(b, i, p), loadB(b, p, j) -> f32 and store(b, i, j, v), over `names` */
+  /** WGSL functions loadA(b, i, p), loadB(b, p, j) -> f32 and store(b, i, j, v), over `names`;
+   * with vec4 loads also loadA4 / loadB4 (4 consecutive values along the vec axis, from the
+   * given first index) and with vec4 stores store4(b, i, j, v: vec4<f32>) */
   functions: (names: string[]) => string;
+  /** storage declarations (default: declareIo's scalar arrays) */
+  declare?: { decls: string; names: string[]; buffers: number[] };
+  vecA?: VecAxis;
+  vecB?: VecAxis;
+  store4?: boolean;
+  tile?: TileShape;
 }
 
-function tiled(p: Product): GpuProgram {
-  const { decls, names, buffers } = declareIo(p.io);
+const unroll = (n: number, f: (c: number) => string): string => Array.from({ length: n }, (_, c) => f(c)).join(' ');
+
+/** WGSL staging one operand tile into workgroup memory `S` ([p][q], q < Q along i or j). */
+function stage(S: string, Q: number, threads: number, vec: VecAxis, q0: string, qMax: string, load: string, qAxisFirst: boolean): string {
+  const call = (q: string, p: string): string => (qAxisFirst ? `${load}(b, ${q}, ${p})` : `${load}(b, ${p}, ${q})`);
+  if (vec === 'p') {
+    return `for (var e = lid; e < ${(Q * TK) / 4}; e += ${threads}) {
+      let q = e / ${TK / 4}; let pv = (e % ${TK / 4}) * 4;
+      var v = vec4<f32>(0.0);
+      if (${q0} + q < ${qMax} && p0 + pv < K) { v = ${call(`${q0} + q`, 'p0 + pv').replace(load, `${load}4`)}; }
+      ${unroll(4, (c) => `${S}[(pv + ${c}) * ${Q} + q] = v[${c}];`)}
+    }`;
+  }
+  if (vec === 'i' || vec === 'j') {
+    return `for (var e = lid; e < ${(Q * TK) / 4}; e += ${threads}) {
+      let pp = e / ${Q / 4}; let qv = (e % ${Q / 4}) * 4;
+      var v = vec4<f32>(0.0);
+      if (${q0} + qv < ${qMax} && p0 + pp < K) { v = ${call(`${q0} + qv`, 'p0 + pp').replace(load, `${load}4`)}; }
+      ${unroll(4, (c) => `${S}[pp * ${Q} + qv + ${c}] = v[${c}];`)}
+    }`;
+  }
+  return `for (var e = lid; e < ${Q * TK}; e += ${threads}) {
+      let pp = e / ${Q}; let q = e % ${Q};
+      var v = 0.0;
+      if (${q0} + q < ${qMax} && p0 + pp < K) { v = ${call(`${q0} + q`, 'p0 + pp')}; }
+      ${S}[e] = v;
+    }`;
+}
+
+function tiled(p: Product, maxInvocations?: number): GpuProgram {
+  const { decls, names, buffers } = p.declare ?? declareIo(p.io);
+  const t = p.tile ?? pickTile(p.m, p.n, maxInvocations);
+  const cols = t.tn / t.rn;
+  const threads = (t.tm / t.rm) * cols;
   const meta = [p.batch, p.m, p.n, p.k, ...p.extra];
-  const tiles = Math.ceil(p.m / TILE) * Math.ceil(p.n / TILE);
+  const tiles = Math.ceil(p.m / t.tm) * Math.ceil(p.n / t.tn);
+  const store = p.store4 === true && t.rn % 4 === 0
+    ? `for (var r = 0; r < ${t.rm}; r++) {
+    let i = i0 + tr * ${t.rm} + r;
+    for (var s = 0; s < ${t.rn}; s += 4) {
+      let j = j0 + tc * ${t.rn} + s;
+      if (i < M && j < N) { store4(b, i, j, vec4<f32>(acc[r * ${t.rn} + s], acc[r * ${t.rn} + s + 1], acc[r * ${t.rn} + s + 2], acc[r * ${t.rn} + s + 3])); }
+    }
+  }`
+    : `for (var r = 0; r < ${t.rm}; r++) {
+    for (var s = 0; s < ${t.rn}; s++) {
+      let i = i0 + tr * ${t.rm} + r;
+      let j = j0 + tc * ${t.rn} + s;
+      if (i < M && j < N) { store(b, i, j, acc[r * ${t.rn} + s]); }
+    }
+  }`;
   const body = `
-var<workgroup> As: array<f32, ${TILE * TK}>;
-var<workgroup> Bs: array<f32, ${TILE * TK}>;
-@compute @workgroup_size(64)
+var<workgroup> As: array<f32, ${t.tm * TK}>;
+var<workgroup> Bs: array<f32, ${t.tn * TK}>;
+@compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidu: u32) {
   let wg = i32(wid.x + wid.y * nwg.x);
   let lid = i32(lidu);
   let M = m(1); let N = m(2); let K = m(3);
-  let tilesN = (N + ${TILE - 1}) / ${TILE};
-  let perBatch = ((M + ${TILE - 1}) / ${TILE}) * tilesN;
+  let tilesN = (N + ${t.tn - 1}) / ${t.tn};
+  let perBatch = ((M + ${t.tm - 1}) / ${t.tm}) * tilesN;
   let b = wg / perBatch;
   if (b >= m(0)) { return; }
   let t = wg % perBatch;
-  let i0 = (t / tilesN) * ${TILE};
-  let j0 = (t % tilesN) * ${TILE};
-  let tr = lid / 8;
-  let tc = lid % 8;
-  var acc: array<f32, 16>;
+  let i0 = (t / tilesN) * ${t.tm};
+  let j0 = (t % tilesN) * ${t.tn};
+  let tr = lid / ${cols};
+  let tc = lid % ${cols};
+  var acc: array<f32, ${t.rm * t.rn}>;
+  var a: array<f32, ${t.rm}>;
+  var c: array<f32, ${t.rn}>;
   for (var p0 = 0; p0 < K; p0 += ${TK}) {
-    for (var e = lid; e < ${TILE * TK}; e += 64) {
-      // As is [p][i], Bs is [p][j]
-      let pp = e / ${TILE};
-      let q = e % ${TILE};
-      var va = 0.0;
-      if (i0 + q < M && p0 + pp < K) { va = loadA(b, i0 + q, p0 + pp); }
-      As[e] = va;
-      var vb = 0.0;
-      if (j0 + q < N && p0 + pp < K) { vb = loadB(b, p0 + pp, j0 + q); }
-      Bs[e] = vb;
-    }
+    // As is [p][i], Bs is [p][j]
+    ${stage('As', t.tm, threads, p.vecA ?? 'none', 'i0', 'M', 'loadA', true)}
+    ${stage('Bs', t.tn, threads, p.vecB ?? 'none', 'j0', 'N', 'loadB', false)}
     workgroupBarrier();
     for (var pp = 0; pp < ${TK}; pp++) {
-      let a = vec4<f32>(As[pp * ${TILE} + tr * 4], As[pp * ${TILE} + tr * 4 + 1], As[pp * ${TILE} + tr * 4 + 2], As[pp * ${TILE} + tr * 4 + 3]);
-      let c = vec4<f32>(Bs[pp * ${TILE} + tc * 4], Bs[pp * ${TILE} + tc * 4 + 1], Bs[pp * ${TILE} + tc * 4 + 2], Bs[pp * ${TILE} + tc * 4 + 3]);
-      for (var r = 0; r < 4; r++) {
-        for (var s = 0; s < 4; s++) { acc[r * 4 + s] = fma(a[r], c[s], acc[r * 4 + s]); }
+      for (var r = 0; r < ${t.rm}; r++) { a[r] = As[pp * ${t.tm} + tr * ${t.rm} + r]; }
+      for (var s = 0; s < ${t.rn}; s++) { c[s] = Bs[pp * ${t.tn} + tc * ${t.rn} + s]; }
+      for (var r = 0; r < ${t.rm}; r++) {
+        for (var s = 0; s < ${t.rn}; s++) { acc[r * ${t.rn} + s] = fma(a[r], c[s], acc[r * ${t.rn} + s]); }
       }
     }
     workgroupBarrier();
   }
-  for (var r = 0; r < 4; r++) {
-    for (var s = 0; s < 4; s++) {
-      let i = i0 + tr * 4 + r;
-      let j = j0 + tc * 4 + s;
-      if (i < M && j < N) { store(b, i, j, acc[r * 4 + s]); }
-    }
-  }
+  ${store}
 }`;
   return {
-    name: p.name,
+    name: `${p.name} ${t.name}${p.vecA !== undefined && p.vecA !== 'none' ? ` vecA:${p.vecA}` : ''}${p.vecB !== undefined && p.vecB !== 'none' ? ` vecB:${p.vecB}` : ''}`,
     source: `${declareMeta(meta.length)}\n${decls}\n${p.functions(names)}\n${body}`,
     buffers,
     meta,
@@ -98,7 +166,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * Batched matmul: out[..., i, j] = Σ_p opA[..., i, p] · opB[..., p, j], batch dims broadcast.
  * Extra words: [rank, outBatchDims…, aBatchStrides…, bBatchStrides…] (0 on broadcast dims).
  */
-export function matmulProgram(io: StepIo, aShape: readonly number[], transA: boolean, bShape: readonly number[], transB: boolean, outShape: readonly number[]): GpuProgram {
+export function matmulProgram(io: StepIo, aShape: readonly number[], transA: boolean, bShape: readonly number[], transB: boolean, outShape: readonly number[], maxInvocations?: number): GpuProgram {
   const r = outShape.length - 2;
   const [m, n] = outShape.slice(-2);
   const k = transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
@@ -123,13 +191,35 @@ export function matmulProgram(io: StepIo, aShape: readonly number[], transA: boo
   }
   return o;
 }`;
+  // vec4 global loads along an operand's contiguous axis when its length is a multiple of 4
+  // (then the batch offsets are too); an operand bound twice (a·a) keeps one declaration
+  let vecA: VecAxis = transA ? (m % 4 === 0 ? 'i' : 'none') : (k % 4 === 0 ? 'p' : 'none');
+  let vecB: VecAxis = transB ? (k % 4 === 0 ? 'p' : 'none') : (n % 4 === 0 ? 'j' : 'none');
+  const same = io.inputs[0].buffer === io.inputs[1].buffer;
+  if (same && (vecA === 'none' || vecB === 'none')) vecA = vecB = 'none';
+  const store4 = n % 4 === 0;
+  const type = (vec: boolean): string => (vec ? 'array<vec4<f32>>' : 'array<f32>');
+  const buffers = same ? [io.output.buffer, io.inputs[0].buffer] : [io.output.buffer, io.inputs[0].buffer, io.inputs[1].buffer];
+  const decls = [
+    `@group(0) @binding(1) var<storage, read_write> out: ${type(store4)};`,
+    `@group(0) @binding(2) var<storage, read> x0: ${type(vecA !== 'none')};`,
+    ...(same ? [] : [`@group(0) @binding(3) var<storage, read> x1: ${type(vecB !== 'none')};`]),
+  ].join('\n');
+  const a = 'x0', b = same ? 'x0' : 'x1';
   return tiled({
-    name: 'matmul', io, batch: sizeOfShape(batchDims), m, n, k, extra,
-    functions: ([a, b]) => `${offsets}
-fn loadA(bt: i32, i: i32, p: i32) -> f32 { return ${a}[batchOffsets(bt).x + ${aIdx}]; }
-fn loadB(bt: i32, p: i32, j: i32) -> f32 { return ${b}[batchOffsets(bt).y + ${bIdx}]; }
-fn store(bt: i32, i: i32, j: i32, v: f32) { out[(bt * m(1) + i) * m(2) + j] = v; }`,
-  });
+    name: 'matmul', io, batch: sizeOfShape(batchDims), m, n, k, extra, vecA, vecB, store4,
+    declare: { decls, names: [a, b], buffers },
+    functions: () => `${offsets}
+${vecA === 'none'
+    ? `fn loadA(bt: i32, i: i32, p: i32) -> f32 { return ${a}[batchOffsets(bt).x + ${aIdx}]; }`
+    : `fn loadA4(bt: i32, i: i32, p: i32) -> vec4<f32> { return ${a}[(batchOffsets(bt).x + ${aIdx}) / 4]; }`}
+${vecB === 'none'
+    ? `fn loadB(bt: i32, p: i32, j: i32) -> f32 { return ${b}[batchOffsets(bt).y + ${bIdx}]; }`
+    : `fn loadB4(bt: i32, p: i32, j: i32) -> vec4<f32> { return ${b}[(batchOffsets(bt).y + ${bIdx}) / 4]; }`}
+${store4
+    ? 'fn store4(bt: i32, i: i32, j: i32, v: vec4<f32>) { out[((bt * m(1) + i) * m(2) + j) / 4] = v; }'
+    : 'fn store(bt: i32, i: i32, j: i32, v: f32) { out[(bt * m(1) + i) * m(2) + j] = v; }'}`,
+  }, maxInvocations);
 }
 
 /** Conv geometry words (extra meta) and WGSL names for them. */
@@ -152,7 +242,7 @@ fn im2col(xb: i32, c: i32, r: i32, pix: i32) -> vec2<i32> {
   return vec2<i32>(((xb + c) * geo(2) + y) * geo(3) + x, select(0, 1, ok));
 }`;
 
-export function conv2dProgram(io: StepIo, xShape: readonly number[], wShape: readonly number[], outShape: readonly number[], p: ConvParams): GpuProgram {
+export function conv2dProgram(io: StepIo, xShape: readonly number[], wShape: readonly number[], outShape: readonly number[], p: ConvParams, maxInvocations?: number): GpuProgram {
   const words = convWords(xShape, wShape, outShape.slice(2), p);
   const [n, , , , , kh, kw, oh, ow, g, cg, og] = words;
   return tiled({
@@ -170,10 +260,10 @@ fn store(b: i32, i: i32, j: i32, v: f32) {
   let n = b / geo(9); let g = b % geo(9);
   out[(n * geo(4) + g * geo(11) + i) * m(2) + j] = v;
 }`,
-  });
+  }, maxInvocations);
 }
 
-export function conv2dBackwardInputProgram(io: StepIo, dyShape: readonly number[], wShape: readonly number[], inputShape: readonly number[], p: ConvParams): GpuProgram {
+export function conv2dBackwardInputProgram(io: StepIo, dyShape: readonly number[], wShape: readonly number[], inputShape: readonly number[], p: ConvParams, maxInvocations?: number): GpuProgram {
   const words = convWords(inputShape, wShape, dyShape.slice(2), p);
   const [n, , h, w, , kh, kw, , , g, cg, og] = words;
   return tiled({
@@ -199,10 +289,10 @@ fn store(b: i32, c: i32, pix: i32, v: f32) {
   let n = b / geo(9); let g = b % geo(9);
   out[(n * geo(1) + g * geo(10) + c) * m(2) + pix] = v;
 }`,
-  });
+  }, maxInvocations);
 }
 
-export function conv2dBackwardWeightProgram(io: StepIo, xShape: readonly number[], dyShape: readonly number[], weightShape: readonly number[], p: ConvParams): GpuProgram {
+export function conv2dBackwardWeightProgram(io: StepIo, xShape: readonly number[], dyShape: readonly number[], weightShape: readonly number[], p: ConvParams, maxInvocations?: number): GpuProgram {
   const words = convWords(xShape, weightShape, dyShape.slice(2), p);
   const [n, , , , , kh, kw, oh, ow, g, cg, og] = words;
   return tiled({
@@ -220,5 +310,5 @@ fn loadB(g: i32, p: i32, col: i32) -> f32 {
   return ${x}[at.x];
 }
 fn store(g: i32, o: i32, col: i32, v: f32) { out[(g * geo(11) + o) * m(2) + col] = v; }`,
-  });
+  }, maxInvocations);
 }
