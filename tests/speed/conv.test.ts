@@ -1,13 +1,17 @@
 /**
  * @file conv2d and its two gradients on the WebAssembly GEMM (im2col batched across the batch)
- * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation.
+ * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation; im2col and
+ * col2im both in JS and generated as WebAssembly (no padding read), which must agree bit for bit.
  * Tolerance: 4e-7·(terms summed) + 1e-6, inputs in [−1, 1].
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
 import * as K from '../../core/backends/cpu/kernels';
 import { convStep } from '../../core/backends/cpu/wasm/conv';
+import { KernelModule } from '../../core/backends/cpu/wasm/kernelModule';
+import type { Kernel } from '../../core/compile/plan';
 import { Prim, type ConvParams } from '../../core/ir/prims';
+import type { F32Step } from '../../core/backends/cpu/wasm/matmul';
 import { kernel, rng, runFast, size } from './support';
 
 const CASES: { x: number[]; w: number[]; p: ConvParams }[] = [
@@ -15,6 +19,8 @@ const CASES: { x: number[]; w: number[]; p: ConvParams }[] = [
   { x: [2, 3, 10, 7], w: [4, 3, 3, 2], p: { stride: [2, 1], padding: [1, 2, 0, 1], dilation: [1, 1], groups: 1 } },
   { x: [2, 1, 12, 12], w: [6, 1, 5, 5], p: { stride: [1, 1], padding: [2, 2, 2, 2], dilation: [1, 1], groups: 1 } },
   { x: [1, 4, 9, 9], w: [3, 4, 3, 3], p: { stride: [1, 2], padding: [1, 1, 1, 1], dilation: [2, 2], groups: 1 } },
+  { x: [3, 3, 11, 10], w: [5, 3, 3, 2], p: { stride: [2, 3], padding: [0, 0, 0, 0], dilation: [2, 1], groups: 1 } },
+  { x: [2, 2, 9, 9], w: [3, 2, 3, 3], p: { stride: [2, 2], padding: [0, 1, 0, 1], dilation: [1, 1], groups: 1 } },
 ];
 
 function data(n: number, seed: number): Float64Array {
@@ -31,6 +37,21 @@ function expectNear(fast: Float32Array, ref: Float64Array, terms: number, what: 
 describe('wasm convolution vs the float64 kernels', () => {
   const backend = new CpuBackend('f32');
   const rt = backend.runtime!;
+  let generated = 0;
+  /** the step with im2col in WebAssembly where it applies, and with it in JS */
+  const steps = (k: Kernel): [F32Step, F32Step] => {
+    const lib = new KernelModule();
+    const wasm = convStep(rt, k, lib)!;
+    generated += lib.size;
+    lib.link(rt);
+    return [wasm, convStep(rt, k)!];
+  };
+  const both = (k: Kernel, inputs: Float64Array[], n: number): Float32Array => {
+    const [wasm, js] = steps(k);
+    const a = runFast(backend, wasm, inputs, n), b = runFast(backend, js, inputs, n);
+    expect([...a]).toEqual([...b]);
+    return a;
+  };
 
   it('forward, backward input and backward weight agree', () => {
     CASES.forEach(({ x: xS, w: wS, p }, t) => {
@@ -40,19 +61,17 @@ describe('wasm convolution vs the float64 kernels', () => {
 
       const y = new Float64Array(size(yS));
       K.conv2d(x, xS, w, wS, p, y);
-      const fwd = convStep(rt, kernel(Prim.Conv2d, p, [xS, wS], yS));
-      expectNear(runFast(backend, fwd!, [x, w], y.length), y, wS[1] * wS[2] * wS[3], `forward ${what}`);
+      expectNear(both(kernel(Prim.Conv2d, p, [xS, wS], yS), [x, w], y.length), y, wS[1] * wS[2] * wS[3], `forward ${what}`);
 
       const dx = new Float64Array(size(xS));
       K.conv2dBackwardInput(dy, w, wS, p, xS, dx);
-      const bwdIn = convStep(rt, kernel(Prim.Conv2dBackwardInput, { ...p, inputShape: xS }, [yS, wS], xS));
-      expectNear(runFast(backend, bwdIn!, [dy, w], dx.length), dx, wS[0] * wS[2] * wS[3], `backward input ${what}`);
+      expectNear(both(kernel(Prim.Conv2dBackwardInput, { ...p, inputShape: xS }, [yS, wS], xS), [dy, w], dx.length), dx, wS[0] * wS[2] * wS[3], `backward input ${what}`);
 
       const dw = new Float64Array(size(wS));
       K.conv2dBackwardWeight(x, xS, dy, p, wS, dw);
-      const bwdW = convStep(rt, kernel(Prim.Conv2dBackwardWeight, { ...p, weightShape: wS }, [xS, yS], wS));
-      expectNear(runFast(backend, bwdW!, [x, dy], dw.length), dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
+      expectNear(both(kernel(Prim.Conv2dBackwardWeight, { ...p, weightShape: wS }, [xS, yS], wS), [x, dy], dw.length), dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
     });
+    expect(generated).toBe(3 * 3); // cases 1, 5 and 6 read no padding: im2col in WebAssembly for all three kernels
   });
 
   it('leaves grouped convolutions to the library kernel', () => {

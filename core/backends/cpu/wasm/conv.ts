@@ -5,13 +5,19 @@
  *   forward:         y_n[O, P] = w[O, K] · col_n           one gemmBatch over n (w shared: stride 0)
  *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
  *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample
- * gemmBatch splits the samples across threads. im2col / col2im run in JS (memory-bound).
+ * gemmBatch splits the samples across threads. Without padding, im2col is one strided copy
+ *   col[n, c, a, b, i, j] = x[n, c, i·sh + a·dh, j·sw + b·dw]
+ * and col2im the same walk accumulating into x: both generated as WebAssembly (movegen.ts). With
+ * padding they run in JS.
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import type { ConvParams } from '../../../ir/prims';
 import { gemm, gemmBatch } from './gemm';
+import type { KernelModule } from './kernelModule';
 import type { F32Step } from './matmul';
+import { copyCode, fillCode, type StridedCopy } from './movegen';
+import { Fn } from './emit';
 import type { WasmRuntime } from './runtime';
 
 interface Geometry {
@@ -56,7 +62,25 @@ function im2col(g: Geometry, x: Float32Array, col: Float32Array, adjoint: boolea
   }
 }
 
-export function convStep(rt: WasmRuntime, k: Kernel): F32Step | undefined {
+/** im2col (or its adjoint) as a generated function f(x, col) when there is no padding. */
+function im2colWasm(g: Geometry, lib: KernelModule | undefined, adjoint: boolean): ((x: Float32Array, col: Float32Array) => void) | undefined {
+  // every window inside x: no padding read (bottom/right padding may be unused)
+  if (lib === undefined || g.pt !== 0 || g.pl !== 0 || (g.oh - 1) * g.sh + (g.kh - 1) * g.dh >= g.h || (g.ow - 1) * g.sw + (g.kw - 1) * g.dw >= g.w) return undefined;
+  const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW, sh, sw, dh, dw } = g;
+  const shape = [N, C, KH, KW, OH, OW];
+  const xStrides = [C * H * W, H * W, dh * W, dw, sh * W, sw];
+  const colStrides = [C * KH * KW * OH * OW, KH * KW * OH * OW, KW * OH * OW, OH * OW, OW, 1];
+  const fn = new Fn('im2col', 2);
+  const cp: StridedCopy = adjoint
+    ? { from: 1, shape, src: colStrides, srcBase: 0, dst: xStrides, dstBase: 0 }
+    : { from: 0, shape, src: xStrides, srcBase: 0, dst: colStrides, dstBase: 0 };
+  if (adjoint) fn.emit(fillCode(fn, 0, N * C * H * W, 0));
+  fn.emit(copyCode(fn, adjoint ? 0 : 1, cp, adjoint ? 'add' : 'copy'));
+  const slot = lib.add(fn);
+  return (x, col) => slot.f(x.byteOffset, col.byteOffset);
+}
+
+export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Step | undefined {
   if (k.prim !== Prim.Conv2d && k.prim !== Prim.Conv2dBackwardInput && k.prim !== Prim.Conv2dBackwardWeight) return undefined;
   if (k.params.groups !== 1) return undefined;
   const xShape = k.prim === Prim.Conv2dBackwardInput ? k.params.inputShape : k.inputs[0].shape;
@@ -66,20 +90,22 @@ export function convStep(rt: WasmRuntime, k: Kernel): F32Step | undefined {
   const K = g.c * g.kh * g.kw, P = g.oh * g.ow, O = g.o, N = g.n;
   const colPtr = rt.scratch(N * K * P * 4);
   const col = rt.f32(colPtr, N * K * P);
+  const adjoint = k.prim === Prim.Conv2dBackwardInput;
+  const walk = im2colWasm(g, lib, adjoint) ?? ((x: Float32Array, c: Float32Array) => im2col(g, x, c, adjoint));
   switch (k.prim) {
     case Prim.Conv2d:
       return ([x, w], y) => {
-        im2col(g, x, col, false);
+        walk(x, col);
         gemmBatch(rt, N, 0, K * P, O * P, O, P, K, w.byteOffset, K, 1, colPtr, P, 1, y.byteOffset);
       };
     case Prim.Conv2dBackwardInput:
       return ([dy, w], dx) => {
         gemmBatch(rt, N, 0, O * P, K * P, K, P, O, w.byteOffset, 1, K, dy.byteOffset, P, 1, colPtr);
-        im2col(g, dx, col, true);
+        walk(dx, col);
       };
     case Prim.Conv2dBackwardWeight:
       return ([x, dy], dw) => {
-        im2col(g, x, col, false);
+        walk(x, col);
         for (let n = 0; n < N; n++) gemm(rt, O, K, P, dy.byteOffset + n * O * P * 4, P, 1, colPtr + n * K * P * 4, 1, P, dw.byteOffset, K, n > 0);
       };
   }

@@ -26,7 +26,7 @@ export function fastKernel(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32S
     case Prim.Conv2d:
     case Prim.Conv2dBackwardInput:
     case Prim.Conv2dBackwardWeight:
-      return convStep(rt, k);
+      return convStep(rt, k, lib);
     case Prim.Transpose:
     case Prim.Broadcast:
     case Prim.Slice:

@@ -8,8 +8,12 @@
 import { MR, NR } from './gemmKernel';
 import { FN_GEMM, FN_GEMM_BATCH, type WasmRuntime } from './runtime';
 
-/** Below this many flops one thread does the whole product (a crossing costs ~2–30 µs). */
-export const PARALLEL_FLOPS = 1 << 20;
+/**
+ * Below this many flops one thread does the whole product: a crossing costs ~2–30 µs on a quiet
+ * machine and far more when the worker has been descheduled (a loaded machine), while 8 MFLOP take
+ * ~200 µs on one thread, so smaller products gain little from a second thread and risk much.
+ */
+export const PARALLEL_FLOPS = 1 << 23;
 
 export function gemm(
   rt: WasmRuntime, m: number, n: number, k: number,

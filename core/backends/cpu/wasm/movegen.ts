@@ -6,15 +6,17 @@
  * The innermost axis moves four floats per instruction when both sides are contiguous there, or
  * splats one source value when the source is broadcast along it; otherwise one float at a time.
  * Pad fills the output with its value first. Bits are copied unchanged (NaN payloads included).
+ * The `add` mode accumulates instead (dst += src, in index order: overlapping windows sum up, as
+ * col2im needs).
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import { broadcastStrides, coalesce, normalizeAxis, sizeOf, stridesOf } from '../kernels/shape';
 import {
-  add, c, f32const, f32load, f32store, f32x4splat, forRange, Fn, get, inc, loadSplat, set, v128load, v128store, type Code,
+  add, c, f32add, f32const, f32load, f32store, f32x4add, f32x4splat, forRange, Fn, get, inc, loadSplat, set, v128load, v128store, type Code,
 } from './emit';
 
-interface StridedCopy {
+export interface StridedCopy {
   /** index of the source parameter */
   from: number;
   shape: readonly number[];
@@ -24,7 +26,7 @@ interface StridedCopy {
   dstBase: number;
 }
 
-function copyCode(fn: Fn, out: number, cp: StridedCopy): Code {
+export function copyCode(fn: Fn, out: number, cp: StridedCopy, mode: 'copy' | 'add' = 'copy'): Code {
   const { shape, strides } = coalesce(cp.shape, [cp.src, cp.dst]);
   const [ss, ds] = strides;
   const r = shape.length;
@@ -43,17 +45,20 @@ function copyCode(fn: Fn, out: number, cp: StridedCopy): Code {
     const n4 = n - (n % 4);
     if (ds[d] === 1 && (ss[d] === 1 || ss[d] === 0)) {
       const from = (vector: boolean): Code => (ss[d] === 0 ? (vector ? loadSplat(get(s[d])) : f32load(get(s[d]))) : vector ? v128load(add(get(s[d]), get(j))) : f32load(add(get(s[d]), get(j))));
+      const to = (vector: boolean): Code => add(get(o[d]), get(j));
+      const value = (vector: boolean): Code => mode === 'copy' ? from(vector) : vector ? f32x4add(v128load(to(true)), from(true)) : f32add(f32load(to(false)), from(false));
       return [
-        ...forRange(j, c(0), c(n4 * 4), 16, v128store(add(get(o[d]), get(j)), from(true))),
-        ...forRange(j, c(n4 * 4), c(n * 4), 4, f32store(add(get(o[d]), get(j)), from(false))),
+        ...forRange(j, c(0), c(n4 * 4), 16, v128store(to(true), value(true))),
+        ...forRange(j, c(n4 * 4), c(n * 4), 4, f32store(to(false), value(false))),
       ];
     }
-    return forRange(j, c(0), c(n), 1, [...f32store(get(o[d]), f32load(get(s[d]))), ...inc(s[d], ss[d] * 4), ...inc(o[d], ds[d] * 4)]);
+    const value = mode === 'copy' ? f32load(get(s[d])) : f32add(f32load(get(o[d])), f32load(get(s[d])));
+    return forRange(j, c(0), c(n), 1, [...f32store(get(o[d]), value), ...inc(s[d], ss[d] * 4), ...inc(o[d], ds[d] * 4)]);
   };
   return [...set(s[0], add(get(cp.from), c(cp.srcBase * 4))), ...set(o[0], add(get(out), c(cp.dstBase * 4))), ...level(0)];
 }
 
-function fillCode(fn: Fn, out: number, size: number, value: number): Code {
+export function fillCode(fn: Fn, out: number, size: number, value: number): Code {
   const j = fn.local('i32');
   const n4 = size - (size % 4);
   return [
