@@ -1,13 +1,15 @@
 /**
  * @file WebGPU failure modes and limits: a tensor larger than the adapter's binding limit is
  * refused at prepare with a message naming it; every generated program binds at most 4 storage
- * buffers (the compatibility-mode minimum), concat included; a lost device turns the next run
+ * buffers (the compatibility-mode minimum), concat included, and so does every fused program
+ * under a budget of 4; a lost device turns the next run
  * into a typed GpuBackendError('device-lost'), not a crash; pipelines are shared between steps
  * with the same kernel structure.
  */
 import { expect, test } from 'vitest';
 import { createBackend } from '../../core/backends';
 import { GpuBackendError } from '../../core/backends/webgpu/errors';
+import { planFusion } from '../../core/backends/webgpu/fusion';
 import { gpuLowerings, type GpuWork } from '../../core/backends/webgpu/lower';
 import type { StepIo } from '../../core/backends/webgpu/program';
 import { WebGpuBackend } from '../../core/backends/webgpu/webgpuBackend';
@@ -44,6 +46,17 @@ test('every generated program binds at most 4 storage buffers', () => {
     }
   }
   expect(programs).toBeGreaterThan(500);
+});
+
+test('with a budget of 4 bindings, every fused program binds at most 4 storage buffers', () => {
+  let fused = 0;
+  for (const c of [...primConformance(), ...layerConformance()]) {
+    for (const p of planFusion(c.plan, 4).programs.values()) {
+      fused++;
+      expect(p.buffers.length, `${c.label}: ${p.name}`).toBeLessThanOrEqual(4);
+    }
+  }
+  expect(fused).toBeGreaterThan(50);
 });
 
 test('a lost device stops the next run with a typed error', async () => {
