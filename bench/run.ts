@@ -23,6 +23,8 @@ type CaseId = `W1 n=${number}` | WorkloadId;
 
 export interface BenchOptions {
   quick: boolean;
+  /** comma-separated case families to run (W1..W5), all when absent */
+  only?: string;
   /** repository root (bench/results/ and bench/torch_peer.py live there) */
   root: string;
   log(line: string): void;
@@ -59,7 +61,9 @@ export async function runBench(o: BenchOptions): Promise<{ file: string }> {
   const rounds = o.quick ? 1 : 3;
   const seconds = o.quick ? 0.3 : 1.0;
   const sizes = o.quick ? [256, 512] : [256, 512, 1024, 2048];
-  const cases: CaseId[] = [...sizes.map((n): CaseId => `W1 n=${n}`), 'W2', 'W3', 'W4', 'W5'];
+  const wanted = o.only === undefined ? undefined : new Set(o.only.split(',').map((x) => x.trim().toUpperCase()));
+  const cases: CaseId[] = [...sizes.map((n): CaseId => `W1 n=${n}`), 'W2' as const, 'W3' as const, 'W4' as const, 'W5' as const]
+    .filter((c) => wanted === undefined || wanted.has(c.slice(0, 2)));
   const ours = new Ours(2);
   let torch: Torch | undefined;
   let torchNote = '';

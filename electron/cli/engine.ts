@@ -79,6 +79,8 @@ export interface BenchRequest {
   json: boolean;
   /** a short run (fewer sizes, rounds and steps) */
   quick?: boolean;
+  /** comma-separated cases (W1..W5); all when absent */
+  only?: string;
 }
 
 /** `brrr train`: train the project's network with its recipe and save runs and checkpoints. */
@@ -107,6 +109,7 @@ export async function runBenchmarks(request: BenchRequest, io: CliIo): Promise<n
   const root = fileURLToPath(new URL('../..', import.meta.url));
   await runBench({
     quick: request.quick === true,
+    ...(request.only === undefined ? {} : { only: request.only }),
     root,
     log: (line) => (request.json ? undefined : io.out(line)),
     ...(request.json ? { json: (event: { type: string } & Record<string, unknown>) => io.json(event) } : {}),
