@@ -14,6 +14,7 @@ import type { KernelModule, LinkedFn } from './kernelModule';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
 import { movementFn } from './movegen';
+import { maxPoolFn } from './poolgen';
 import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
 export type { F32Step } from './matmul';
@@ -33,6 +34,11 @@ export function fastKernel(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32S
     case Prim.Pad:
     case Prim.Concat: {
       const fn = lib === undefined ? undefined : movementFn(k);
+      return fn === undefined || lib === undefined ? undefined : pointerCall(lib.add(fn), k.inputs.length);
+    }
+    case Prim.MaxPool2d:
+    case Prim.MaxPool2dBackward: {
+      const fn = lib === undefined ? undefined : maxPoolFn(k);
       return fn === undefined || lib === undefined ? undefined : pointerCall(lib.add(fn), k.inputs.length);
     }
     case Prim.Sum:
