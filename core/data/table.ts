@@ -68,17 +68,16 @@ export interface TableImport {
 /**
  * Build the dataset from rows in memory. `trainRows(n)` returns the rows (of the n kept rows) that
  * will be trained on: normalization and fill means are computed from those rows only. The same
- * three passes stream a file from disk in electron/services/datasets/tableStream.ts.
+ * passes stream a file from disk in electron/services/datasets/tableStream.ts.
  */
-export function importTable(table: RawTable, options: TableOptions, trainRows: (n: number) => ArrayLike<number>, name = table.file, sink: SinkFactory = memorySink): TableImport {
+export function importTable(table: RawTable, options: TableOptions, trainRows: (n: number) => ArrayLike<number>, name = table.file, sink: SinkFactory = memorySink, vocabularyLimit?: number): TableImport {
   const { header, file, rows, lines } = table;
   if (header.length === 0 || rows.length === 0) throw new DatasetError('E_DATA_EMPTY', `${file} has no data rows; a table needs a header line and at least one row.`, { file });
-  const importer = new TableImporter(file, header, options, name);
+  const importer = new TableImporter(file, header, options, name, vocabularyLimit);
   for (let r = 0; r < rows.length; r++) importer.scan(rows[r], lines[r]);
-  importer.endScan();
-  for (let r = 0; r < rows.length; r++) importer.survey(rows[r], lines[r]);
+  if (importer.endScan().length) for (const row of rows) importer.countCategories(row);
   const samples = sink(importer.plan(trainRows));
-  for (let r = 0; r < rows.length; r++) importer.encode(rows[r], lines[r], samples);
+  for (const row of rows) importer.encode(row, samples);
   return importer.finish(samples.finish());
 }
 

@@ -1,15 +1,20 @@
 /**
- * @file A table imported in three passes over its rows, so that a CSV larger than memory can be
- * streamed from disk (three reads of the file) and a small one read from memory with the same code:
+ * @file A table imported in two passes over its rows, so that a CSV larger than memory streams
+ * from disk (two reads of the file) and a small one is read from memory by the same code:
  *
- *   1. scan:   column types (inferred, or the overrides) and their errors;
- *   2. survey: which rows are kept (missing values: error, drop or fill), per-column summaries,
- *              categorical vocabularies and the classes; the kept count n fixes the split;
- *   3. encode: each kept row to its sample (numeric features raw, a missing one as NaN), while
- *              the training rows' statistics accumulate; normalization and fill are applied when
- *              batches are gathered (`FeatureNormalizedDataset`), so no fourth pass is needed.
+ *   1. scan:   everything that does not need the column types, gathered for every column at once:
+ *              type inference counts, which rows are kept (whether a cell is missing does not
+ *              depend on its type), numeric summaries and categorical vocabularies of the kept
+ *              rows, and the first row of each kind of error. At its end the types are known, so
+ *              the errors are raised in the order a row-by-row import would meet them, and the
+ *              kept count n fixes the split (`trainRows(n)`).
+ *   2. encode: each kept row to its sample (numeric features raw, a missing one as NaN) while the
+ *              training rows' statistics accumulate; normalization and fill are applied when
+ *              batches are gathered (`FeatureNormalizedDataset`), so no third pass is needed.
  *
- * Each pass sees the rows in file order; an error is the one the first offending row raises.
+ * Vocabularies are counted in pass 1 for every column (a numeric column may turn out to be a
+ * category), up to `vocabularyLimit` distinct values each; a category column past it gets its
+ * vocabulary from one more pass (`countCategories`) over the rows.
  */
 import type { Dataset, FieldSpec } from './dataset';
 import { DatasetError } from './errors';
@@ -27,8 +32,27 @@ export function parseNumber(cell: string): number | undefined {
   return /inf/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : Number(t);
 }
 
-interface Inference { numeric: number; other: number; line: number; cell: string }
-interface Survey { missing: number; moments: RunningMoments; mixed?: { line: number; cell: string }; counts: Map<string, number> }
+/** Distinct values counted per column in pass 1 before a category column needs a pass of its own. */
+export const VOCABULARY_LIMIT = 10_000;
+
+interface Where { line: number; cell: string; column: number }
+interface ColumnScan {
+  /** Type inference, over every row. */
+  numeric: number;
+  other: number;
+  firstOther?: Where;
+  /** First line where this column holds ±Infinity. */
+  infinite?: Where;
+  /** Over kept rows: numbers, cells that are not numbers, empty cells, the first non-number word. */
+  moments: RunningMoments;
+  unparsed: number;
+  empty: number;
+  word?: Where;
+  /** Trimmed values with counts (undefined once past the limit), and for a numeric label String(value). */
+  values?: Map<string, number>;
+  numbers?: Map<string, number>;
+}
+
 type Part =
   | { kind: 'number'; c: number; at: number }
   | { kind: 'onehot'; c: number; at: number; index: Map<string, number> }
@@ -36,16 +60,20 @@ type Part =
   | { kind: 'label'; c: number; key: string; numeric: boolean; index?: Map<string, number>; out: Int32Array | Float32Array };
 
 const byCountThenName = (a: { name: string; count: number }, b: { name: string; count: number }) => b.count - a.count || (a.name < b.name ? -1 : 1);
+const bump = (map: Map<string, number> | undefined, key: string) => map?.set(key, (map.get(key) ?? 0) + 1);
 
 export class TableImporter {
   readonly target: string;
   private readonly targetIndex: number;
-  private readonly inference: Inference[];
+  private readonly scans: ColumnScan[];
+  private readonly ignored: boolean[];
+  private readonly policy: NonNullable<TableOptions['missing']>;
   private types: ColumnType[] = [];
   private task: 'classification' | 'regression' = 'regression';
-  private surveys: Survey[] = [];
   private readonly dropped: number[] = [];
+  private firstMissing?: Where;
   private kept = 0;
+  private recount: number[] = [];
   private parts: Part[] = [];
   private width = 0;
   private train = new Uint8Array(0);
@@ -60,6 +88,7 @@ export class TableImporter {
     readonly header: readonly string[],
     readonly options: TableOptions,
     readonly name = file,
+    private readonly vocabularyLimit = VOCABULARY_LIMIT,
   ) {
     if (header.length === 0) throw new DatasetError('E_DATA_EMPTY', `${file} has no data rows; a table needs a header line and at least one row.`, { file });
     this.target = options.target ?? header[header.length - 1];
@@ -68,100 +97,122 @@ export class TableImporter {
     for (const col of Object.keys(options.types ?? {})) {
       if (!header.includes(col)) throw new DatasetError('E_DATA_UNKNOWN_COLUMN', `${file}: option types names column "${col}", which is not in the header (columns: ${header.join(', ')}).`, { file, line: 1 });
     }
-    this.inference = header.map(() => ({ numeric: 0, other: 0, line: 0, cell: '' }));
+    this.ignored = header.map((h) => options.types?.[h] === 'ignore');
+    this.policy = options.missing ?? 'error';
+    this.scans = header.map((_, c) => ({ numeric: 0, other: 0, moments: new RunningMoments(), unparsed: 0, empty: 0, values: new Map(), numbers: c === this.targetIndex ? new Map() : undefined }));
+  }
+
+  /** The first non-ignored column of a row whose cell is missing (or "NaN"; or empty in the target), or -1. */
+  private missingAt(cells: readonly string[]): number {
+    for (let c = 0; c < cells.length; c++) {
+      if (this.ignored[c]) continue;
+      const cell = cells[c];
+      if (isMissing(cell) || isNaNText(cell) || (c === this.targetIndex && cell.trim() === '')) return c;
+    }
+    return -1;
+  }
+
+  /** Rows are dropped for a missing value under `missing: 'drop'`, and for a missing target under every policy. */
+  private keeps(missingAt: number): boolean {
+    return missingAt < 0 || !(this.policy === 'drop' || missingAt === this.targetIndex);
   }
 
   /** Pass 1. */
   scan(cells: readonly string[], line: number): void {
+    const missingAt = this.missingAt(cells);
+    if (missingAt >= 0) this.firstMissing ??= { line, cell: cells[missingAt], column: missingAt };
+    const keep = this.keeps(missingAt);
+    if (keep) this.kept++;
+    else this.dropped.push(line);
     for (let c = 0; c < cells.length; c++) {
       const cell = cells[c];
-      if (isMissing(cell) || isNaNText(cell)) continue;
-      const inf = this.inference[c];
-      if (parseNumber(cell) !== undefined) inf.numeric++;
-      else if (inf.other++ === 0) { inf.line = line; inf.cell = cell; }
+      const s = this.scans[c];
+      const v = parseNumber(cell);
+      const absent = isMissing(cell) || isNaNText(cell);
+      if (!absent) {
+        if (v !== undefined) s.numeric++;
+        else if (s.other++ === 0) s.firstOther = { line, cell, column: c };
+      }
+      if (v !== undefined && !Number.isFinite(v) && !this.ignored[c]) s.infinite ??= { line, cell, column: c };
+      if (!keep || this.ignored[c]) continue;
+      if (v === undefined) {
+        s.unparsed++;
+        if (!absent) s.word ??= { line, cell, column: c };
+      } else s.moments.add(v);
+      const value = cell.trim();
+      if (value === '') s.empty++;
+      if (s.values) {
+        bump(s.values, value);
+        if (s.values.size > this.vocabularyLimit) s.values = undefined;
+      }
+      if (s.numbers) {
+        bump(s.numbers, String(v ?? NaN));
+        if (s.numbers.size > this.vocabularyLimit) s.numbers = undefined;
+      }
     }
   }
 
   /**
-   * After pass 1. A column is numeric when every present value parses; a mostly-numeric column
-   * (at least 4 numbers per other word) with a stray word is an error rather than a category.
+   * After pass 1: the column types (a column is numeric when every present value parses; a
+   * mostly-numeric column, at least 4 numbers per other word, with a stray word is an error),
+   * then the first row's error (±Infinity in a numeric column, or a missing value under
+   * `missing: 'error'`). Returns the category columns whose vocabulary needs one more pass.
    */
-  endScan(): ColumnType[] {
-    this.types = this.header.map((h, c) => {
+  endScan(): string[] {
+    const { file, header } = this;
+    this.types = header.map((h, c) => {
       const given = this.options.types?.[h];
       if (given) return given;
-      const { numeric, other, line, cell } = this.inference[c];
+      const { numeric, other, firstOther } = this.scans[c];
       if (other === 0) return numeric > 0 ? 'number' : 'category';
       if (numeric >= 4 * other) {
         throw new DatasetError(
           'E_DATA_MIXED_TYPES',
-          `${this.file} line ${line}: column "${h}" holds numbers but this row has ${JSON.stringify(cell)} (${other} such rows); fix those cells or set the column's type to category.`,
-          { file: this.file, line },
+          `${file} line ${firstOther!.line}: column "${h}" holds numbers but this row has ${JSON.stringify(firstOther!.cell)} (${other} such rows); fix those cells or set the column's type to category.`,
+          { file, line: firstOther!.line },
         );
       }
       return 'category';
     });
     this.task = this.options.task ?? (this.types[this.targetIndex] === 'category' ? 'classification' : 'regression');
-    this.surveys = this.header.map(() => ({ missing: 0, moments: new RunningMoments(), counts: new Map() }));
-    return this.types;
-  }
-
-  /** Missing values: error, drop the row, or keep it to be filled (a missing category is its own value ""). */
-  private keep(cells: readonly string[], line: number): boolean {
-    const { header, file, types, targetIndex } = this;
-    const policy = this.options.missing ?? 'error';
-    let missingAt = -1;
+    // The first error of a row-by-row reading, cell by cell: ±Infinity in a numeric column, or a missing value.
+    let infinite: Where | undefined;
     for (let c = 0; c < header.length; c++) {
-      if (types[c] === 'ignore') continue;
-      const cell = cells[c];
-      if (types[c] === 'number') {
-        const v = parseNumber(cell);
-        if (v !== undefined && !Number.isFinite(v)) {
-          throw new DatasetError('E_DATA_NOT_FINITE', `${file} line ${line}: column "${header[c]}" is ${cell.trim()}; replace it with a finite number or leave the cell empty and choose a missing-value policy.`, { file, line });
-        }
-      }
-      if (isMissing(cell) || isNaNText(cell) || (c === targetIndex && cell.trim() === '')) { missingAt = c; break; }
+      const at = this.scans[c].infinite;
+      if (this.types[c] === 'number' && at && (!infinite || at.line < infinite.line)) infinite = at;
     }
-    if (missingAt < 0) return true;
-    if (policy === 'error') {
-      const cell = cells[missingAt];
+    const missing = this.policy === 'error' ? this.firstMissing : undefined;
+    if (infinite && (!missing || infinite.line < missing.line || (infinite.line === missing.line && infinite.column < missing.column))) {
+      throw new DatasetError('E_DATA_NOT_FINITE', `${file} line ${infinite.line}: column "${header[infinite.column]}" is ${infinite.cell.trim()}; replace it with a finite number or leave the cell empty and choose a missing-value policy.`, { file, line: infinite.line });
+    }
+    if (missing) {
+      const nan = isNaNText(missing.cell);
       throw new DatasetError(
-        isNaNText(cell) ? 'E_DATA_NOT_FINITE' : 'E_DATA_MISSING_VALUE',
-        `${file} line ${line}: column "${header[missingAt]}" is ${isNaNText(cell) ? 'NaN' : 'missing'}; fill it in, or set the missing-value policy to drop, mean or constant.`,
-        { file, line },
+        nan ? 'E_DATA_NOT_FINITE' : 'E_DATA_MISSING_VALUE',
+        `${file} line ${missing.line}: column "${header[missing.column]}" is ${nan ? 'NaN' : 'missing'}; fill it in, or set the missing-value policy to drop, mean or constant.`,
+        { file, line: missing.line },
       );
     }
-    return !(policy === 'drop' || missingAt === targetIndex);
+    const numericLabel = this.task === 'classification' && this.types[this.targetIndex] === 'number';
+    this.recount = header.map((_, c) => c).filter((c) => (this.types[c] === 'category' && !this.scans[c].values) || (c === this.targetIndex && numericLabel && !this.scans[c].numbers));
+    for (const c of this.recount) {
+      if (this.types[c] === 'category') this.scans[c].values = new Map();
+      else this.scans[c].numbers = new Map();
+    }
+    return this.recount.map((c) => header[c]);
   }
 
-  /** Pass 2. */
-  survey(cells: readonly string[], line: number): void {
-    if (!this.keep(cells, line)) { this.dropped.push(line); return; }
-    this.kept++;
-    for (let c = 0; c < this.header.length; c++) {
-      const type = this.types[c];
-      if (type === 'ignore') continue;
-      const s = this.surveys[c];
-      const cell = cells[c];
-      if (type === 'category') {
-        const value = cell.trim();
-        if (value === '') s.missing++;
-        s.counts.set(value, (s.counts.get(value) ?? 0) + 1);
-        continue;
-      }
-      const v = parseNumber(cell);
-      if (v === undefined) {
-        if (!isMissing(cell) && !isNaNText(cell)) s.mixed ??= { line, cell };
-        s.missing++;
-      } else s.moments.add(v);
-      if (c === this.targetIndex && this.task === 'classification') {
-        const key = String(v ?? NaN);
-        s.counts.set(key, (s.counts.get(key) ?? 0) + 1);
-      }
+  /** The extra pass `endScan` may ask for: vocabularies of category columns with many distinct values, without a limit. */
+  countCategories(cells: readonly string[]): void {
+    if (!this.keeps(this.missingAt(cells))) return;
+    for (const c of this.recount) {
+      const s = this.scans[c];
+      if (this.types[c] === 'category') bump(s.values, cells[c].trim());
+      else bump(s.numbers, String(parseNumber(cells[c]) ?? NaN));
     }
   }
 
-  /** After pass 2: checks that need every kept row, the layout of a sample, and the rows `trainRows(n)` trains on. */
+  /** After pass 1: checks that need every kept row, the layout of a sample, and the rows `trainRows(n)` trains on. */
   plan(trainRows: (n: number) => ArrayLike<number>): SinkSpec {
     const { file, header, targetIndex } = this;
     const n = this.kept;
@@ -172,21 +223,21 @@ export class TableImporter {
     for (let c = 0; c < header.length; c++) {
       const type = this.types[c];
       if (type === 'ignore') continue;
-      const s = this.surveys[c];
+      const s = this.scans[c];
       if (type === 'number') {
-        if (s.mixed) {
-          throw new DatasetError('E_DATA_MIXED_TYPES', `${file} line ${s.mixed.line}: column "${header[c]}" is set to number but holds ${JSON.stringify(s.mixed.cell)}; fix the cell or set the column's type to category.`, { file, line: s.mixed.line });
+        if (s.word) {
+          throw new DatasetError('E_DATA_MIXED_TYPES', `${file} line ${s.word.line}: column "${header[c]}" is set to number but holds ${JSON.stringify(s.word.cell)}; fix the cell or set the column's type to category.`, { file, line: s.word.line });
         }
         if (c !== targetIndex) { parts.push({ kind: 'number', c, at: width }); width++; }
         else if (this.task === 'regression') parts.push({ kind: 'label', c, key: 'target', numeric: true, out: new Float32Array(1) });
         else {
           // First-appearance order, then numeric (a stable sort): the classes of a numeric label.
-          this.classes = [...s.counts.keys()].sort((a, b) => Number(a) - Number(b));
+          this.classes = [...s.numbers!.keys()].sort((a, b) => Number(a) - Number(b));
           parts.push({ kind: 'label', c, key: 'label', numeric: true, index: new Map(this.classes.map((k, i) => [k, i])), out: new Int32Array(1) });
         }
         continue;
       }
-      const names = [...s.counts.keys()].sort();
+      const names = [...s.values!.keys()].sort();
       const index = new Map(names.map((k, i) => [k, i]));
       if (c === targetIndex) {
         if (this.task === 'regression') throw new DatasetError('E_DATA_BAD_OPTION', `${file}: the target "${header[c]}" holds categories, so it cannot be a regression target; choose classification or another column.`, { file });
@@ -221,9 +272,9 @@ export class TableImporter {
     return { name: this.name, fields, size: n, classes: this.classes };
   }
 
-  /** Pass 3: the sample of a kept row into `sink` (numeric features raw; NaN where missing). */
-  encode(cells: readonly string[], line: number, sink: SampleSink): void {
-    if (!this.keep(cells, line)) return;
+  /** Pass 2: the sample of a kept row into `sink` (numeric features raw; NaN where missing). */
+  encode(cells: readonly string[], sink: SampleSink): void {
+    if (!this.keeps(this.missingAt(cells))) return;
     const isTrain = this.train[this.encoded++] === 1;
     const out = this.features;
     for (const p of this.parts) {
@@ -253,17 +304,18 @@ export class TableImporter {
   }
 
   /**
-   * After pass 3. Numeric features are z-scored with the training rows' mean and population std
+   * After pass 2. Numeric features are z-scored with the training rows' mean and population std
    * (a zero std becomes 1 so constant columns stay finite); a missing value becomes the training
    * mean (`missing: 'mean'`) or `fill` (`'constant'`) before scaling.
    */
   finish(encoded: Dataset): TableImport {
+    if (this.encoded !== this.kept) throw new DatasetError('E_DATA_MALFORMED_ROW', `${this.file} changed while it was read (${this.kept} rows, then ${this.encoded}); import it again.`, { file: this.file });
     const columns: ColumnSummary[] = this.header.map((name, c) => {
       const type = this.types[c];
-      const s = this.surveys[c];
+      const s = this.scans[c];
       if (type === 'ignore') return { name, type, missing: 0 };
-      if (type === 'number') return { name, type, missing: s.missing, min: s.moments.min, max: s.moments.max, mean: s.moments.mean, std: s.moments.std };
-      return { name, type, missing: s.missing, categories: [...s.counts].map(([k, count]) => ({ name: k, count })).sort(byCountThenName) };
+      if (type === 'number') return { name, type, missing: s.unparsed, min: s.moments.min, max: s.moments.max, mean: s.moments.mean, std: s.moments.std };
+      return { name, type, missing: s.empty, categories: [...s.values!].map(([k, count]) => ({ name: k, count })).sort(byCountThenName) };
     });
     const normalization: Record<string, { mean: number; std: number }> = {};
     const scales: FeatureScale[] = [];
@@ -271,7 +323,7 @@ export class TableImporter {
       if (p.kind !== 'number') continue;
       const m = this.trainMoments[p.c];
       const stats = { mean: m.mean, std: m.std > 0 ? m.std : 1 };
-      const fill = this.options.missing === 'constant' ? this.options.fill ?? 0 : stats.mean;
+      const fill = this.policy === 'constant' ? this.options.fill ?? 0 : stats.mean;
       if (this.options.normalize !== false) normalization[this.header[p.c]] = stats;
       const scale = this.options.normalize === false ? { mean: 0, std: 1 } : stats;
       scales.push({ at: p.at, fill, ...scale });

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backends';
-import { allocateField, chunkBytes, importSeriesWindows, permutation, type ChunkedDataset, type Dataset } from '../../core/data';
+import { allocateField, chunkBytes, importSeriesWindows, permutation, TableImporter, type ChunkedDataset, type Dataset } from '../../core/data';
 import type { Project } from '../../core/project';
 import { findTemplate } from '../../core/templates';
 import type { RunEvent } from '../../core/train/events';
@@ -103,6 +103,32 @@ describe('streamed tables', () => {
     expect(quote.message).toBe(`${join(dir, 'quote.csv')} line 3: a quoted field opened on this row is never closed (a " is missing before the end of the file); close the quote or remove it.`);
     const forced = await datasetError(() => loadDataset({ source: 'forced.csv', kind: 'csv', options: { types: { a: 'number' } } }, streamed()));
     expect(forced.message).toMatch(/forced\.csv line 3: column "a" is set to number but holds "seven"/);
+  });
+
+  it('count a vocabulary past the per-column limit in one more pass, with the same result', async () => {
+    const path = join(dir, 'table.csv');
+    const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const sink = spillSink({ cacheDir: join(dir, 'cache'), chunkRows: 7 });
+    const options = { missing: 'drop' as const, categorical: 'index' as const };
+    const plain = await streamTable(path, {}, options, all, sink);
+    // A limit of 2 distinct values: colour (red, green, blue) overflows in the first pass.
+    const importer = new TableImporter(path, ['size', 'weight', 'colour', 'label'], options, 'table.csv', 2);
+    for (const [i, row] of ['1,2,red', '3,4,green', '5,6,blue'].entries()) importer.scan(row.split(',').concat('no'), i + 2);
+    expect(importer.endScan()).toEqual(['colour']);
+    const recounted = await streamTable(path, {}, options, all, sink, 'table.csv', 2);
+    expect(recounted.columns).toEqual(plain.columns);
+    for (const field of Object.keys(plain.dataset.fields)) expect(readAll(recounted.dataset, field)).toEqual(readAll(plain.dataset, field));
+    expect(readAll(recounted.dataset, 'colour').slice(0, 3)).toEqual([2, 1, 0]); // red, green, blue sorted: blue 0, green 1, red 2
+  });
+
+  it('refuse ±Infinity in a numeric column wherever it is in its row, and report the first bad cell of the first bad row', async () => {
+    write('late-inf.csv', 'a,b,label\n,inf,x\n2,3,y\n');
+    const late = await datasetError(() => loadDataset({ source: 'late-inf.csv', kind: 'csv', options: { missing: 'mean' } }, streamed()));
+    expect([late.code, late.where.line]).toEqual(['E_DATA_NOT_FINITE', 2]);
+    expect(late.message).toMatch(/late-inf\.csv line 2: column "b" is inf/);
+    write('order.csv', 'a,b,label\n1,2,x\n,-inf,y\n3,,x\n');
+    const first = await datasetError(() => loadDataset({ source: 'order.csv', kind: 'csv', options: {} }, streamed()));
+    expect(first.message).toMatch(/order\.csv line 3: column "a" is missing/);
   });
 
   it('never hold more decoded chunks than the cache bound, in shuffled epochs or in order', async () => {

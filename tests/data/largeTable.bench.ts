@@ -1,0 +1,88 @@
+/**
+ * @file A CSV far bigger than the cache, streamed: 1,000,000 rows x 20 columns (17 numeric with
+ * gaps, 2 categorical, a 3-class label; about 110 MB) generated into a temp folder, imported
+ * through `loadDataset` (three csv-parse passes into a chunk file), then one shuffled epoch of
+ * batches of 256 and one in-order pass over the training split. Prints rows/s of each stage and
+ * the process's resident memory: before, and its peak (which must stay far below the file).
+ * Run: BRRR_BENCH_ROWS=1000000 nice -n 5 npx vitest bench --run tests/data/largeTable.bench.ts
+ */
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, bench, describe } from 'vitest';
+import { allocateField, permutation, type ChunkedDataset } from '../../core/data';
+import { loadDataset } from '../../electron/services/datasets/load';
+
+const ROWS = Number(process.env.BRRR_BENCH_ROWS ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'brrr-large-table-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function generate(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const header = [...Array.from({ length: 17 }, (_, c) => `x${c}`), 'colour', 'shape', 'label'];
+  out.write(header.join(',') + '\n');
+  let seed = 12345;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  for (let start = 0; start < ROWS; start += 10_000) {
+    const lines: string[] = [];
+    for (let r = start; r < Math.min(ROWS, start + 10_000); r++) {
+      const cells: string[] = [];
+      let sum = 0;
+      for (let c = 0; c < 17; c++) {
+        const v = next() * 10 - 5;
+        sum += c < 4 ? v : 0;
+        cells.push(next() < 0.01 ? '' : v.toFixed(3));
+      }
+      cells.push(['red', 'green', 'blue', 'cyan', 'gold'][r % 5], ['round', 'square', 'flat', 'tall', 'thin'][(r * 7) % 5], sum < -2 ? 'low' : sum > 2 ? 'high' : 'mid');
+      lines.push(cells.join(','));
+    }
+    if (!out.write(lines.join('\n') + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+describe(`streamed CSV, ${ROWS} rows x 20 columns`, () => {
+  bench(
+    'generate, import (3 passes), one shuffled epoch and one in-order pass',
+    async () => {
+      const file = join(dir, 'large.csv');
+      let t = performance.now();
+      await generate(file);
+      const size = statSync(file).size;
+      const rssBefore = process.memoryUsage().rss;
+      console.log(`generated ${mib(size)} in ${((performance.now() - t) / 1000).toFixed(1)} s; resident memory before import ${mib(rssBefore)}`);
+      const watched: ChunkedDataset[] = [];
+      t = performance.now();
+      const loaded = await loadDataset(
+        { source: file, kind: 'csv', options: { missing: 'mean', testFraction: 0.1 } },
+        { projectDir: dir, seed: 1, validationSplit: 0.2, cacheDir: dir, streamAboveBytes: 0, cacheBytes: 32 * 2 ** 20, watch: (d) => watched.push(d) },
+      );
+      const importS = (performance.now() - t) / 1000;
+      const [chunked] = watched;
+      console.log(`import: ${(ROWS / importS).toFixed(0)} rows/s (${importS.toFixed(1)} s); ${loaded.train.size} training rows, features ${loaded.train.fields.features.shape.join('x')}; cache bound ${chunked.maxChunks} chunks`);
+      const train = loaded.train;
+      const features = allocateField(train.fields.features, 256), labels = allocateField(train.fields.label, 256);
+      t = performance.now();
+      const order = permutation(train.size, 7);
+      for (let at = 0; at + 256 <= order.length; at += 256) {
+        const rows = order.subarray(at, at + 256);
+        train.gather('features', rows, features);
+        train.gather('label', rows, labels);
+      }
+      const shuffledS = (performance.now() - t) / 1000;
+      t = performance.now();
+      const rows = new Int32Array(256);
+      for (let at = 0; at + 256 <= train.size; at += 256) {
+        for (let i = 0; i < 256; i++) rows[i] = at + i;
+        train.gather('features', rows, features);
+        train.gather('label', rows, labels);
+      }
+      const inOrderS = (performance.now() - t) / 1000;
+      const peak = process.resourceUsage().maxRSS * 1024;
+      console.log(`shuffled epoch: ${(train.size / shuffledS).toFixed(0)} rows/s; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; chunks held ${chunked.stats.held} of ${chunked.maxChunks}`);
+      console.log(`peak resident memory ${mib(peak)} for a ${mib(size)} file (${mib(peak - rssBefore)} above the process before the import)`);
+    },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
+});
