@@ -43,7 +43,7 @@ while (performance.now() - t0 < seconds * 1000) {
   steps++;
 }
 const s = (performance.now() - t0) / 1000;
-console.log(`${id}: ${(w.unit === 'steps/s' ? steps / s : (steps * w.batch) / s).toFixed(1)} ${w.unit}, ${(1000 * s / steps).toFixed(2)} ms/step, ${((backend.threadCrossings - c0) / steps).toFixed(1)} crossings/step`);
+console.log(`${id}: ${(w.unit === 'steps/s' ? steps / s : (steps * w.batch) / s).toFixed(1)} ${w.unit}, ${(1000 * s / steps).toFixed(2)} ms/step, ${((backend.threadCrossings - c0) / steps).toFixed(1)} crossings/step, relaxed FMA ${backend.runtime?.relaxed === true}`);
 if (timed) {
   const exe = model.train as unknown as { plan: Parameters<typeof profileRows>[0]; profile(): Parameters<typeof profileRows>[1] };
   const m = wasmMachine(threads);

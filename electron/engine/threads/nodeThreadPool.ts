@@ -61,7 +61,11 @@ export class NodeThreadPool implements ThreadPool {
  * V8 starts WebAssembly in its baseline compiler and tiers up per function after a while; a worker
  * serving a handful of long kernel calls would stay on baseline code for seconds. Kernel modules
  * are small, so compile them optimised up front (process-wide; affects modules compiled later).
+ * Relaxed SIMD (the GEMM's fused multiply-add: ~15% faster on x86 with FMA) is standard from V8
+ * 11.4 but behind a flag in Node 20's V8; enabling it must precede the feature detection of
+ * core/backends/cpu/wasm/webassembly.ts, i.e. the first CPU backend (the pool is made first).
  */
 export function optimizeWasmEagerly(): void {
   setFlagsFromString('--no-wasm-dynamic-tiering');
+  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
