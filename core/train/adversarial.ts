@@ -238,7 +238,8 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
     last = { train_discriminator_loss: train.discriminator_loss, train_generator_loss: train.generator_loss };
     yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train });
     const generated = await generate(SAMPLE_STREAM, 0, await averagedGenerator(gan));
-    const diversity = sampleDiversity(generated, imageSize);
+    // the diagnosis judges the live generator (the one training can collapse); the grid shows the one exported
+    const diversity = sampleDiversity(gan.gAverage ? await generate(SAMPLE_STREAM, 0) : generated, imageSize);
     yield sampleGrid(generated, gan.imageShape, epoch + 1, step);
     for (const w of diagnosis.samples(step, epoch + 1, diversity, realDiversity)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });
     yield* save(epoch + 1, 0);

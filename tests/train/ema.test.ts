@@ -116,6 +116,29 @@ describe('generator EMA in the adversarial recipe', () => {
     expect([...(await sampler.readVariable('project.kernel'))]).toEqual([...emas[gan.gVariables.indexOf('project.kernel')]]);
   });
 
+  it('a run stopped mid-epoch and resumed from its checkpoint ends with the same weights and average as one run straight through', async () => {
+    const project = findTemplate('mnist-gan')!.build('GAN');
+    project.training.batchSize = 8;
+    project.training.options = { generatorEma: 0.9 };
+    const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 48 }, 1);
+    const data = { train: new SubsetDataset('subset', train, Int32Array.from({ length: 48 }, (_, i) => i)) };
+    const base = { runId: 'r', project, data, backendReport: cpu, epochs: 1 };
+    const finalOf = async (extra: Partial<Parameters<typeof trainAdversarial>[0]>, stopAt?: number): Promise<Checkpoint> => {
+      const saved: Checkpoint[] = [];
+      const signal = { aborted: false };
+      for await (const e of trainAdversarial({ ...base, backend: createBackend('cpu'), signal, checkpoints: { save: async (cp, kind) => (saved.push(cp), kind) }, ...extra })) {
+        if (e.type === 'step' && e.step === stopAt) signal.aborted = true;
+      }
+      return saved.at(-1)!;
+    };
+    const straight = await finalOf({});
+    const stopped = await finalOf({}, 3);
+    expect(stopped.position.step).toBe(3);
+    const resumed = await finalOf({ resumeFrom: stopped });
+    expect(resumed.position.step).toBe(6);
+    for (const name of ['project.kernel', emaName('project.kernel'), emaName('bn2.runningVar')]) expect([...resumed.variables[name].data]).toEqual([...straight.variables[name].data]);
+  });
+
   it('a short run with EMA and label smoothing: checkpoints hold ema/* and the grid is in 0..1', async () => {
     const project = findTemplate('mnist-gan')!.build('GAN');
     project.training.batchSize = 8;
