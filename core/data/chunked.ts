@@ -7,8 +7,8 @@
  * Access pattern: a shuffled batch of B rows over C chunks touches ~B/C rows per chunk, so loading
  * whole chunks would read chunkRows/(B/C) times more than needed. A chunk that is not cached is
  * therefore loaded (and the next one prefetched) only when the batch needs at least
- * chunkRows/8 of its rows (sequential reads: evaluation, previews); otherwise its rows are read
- * one by one (`readSample`). A run of consecutive rows (the window of a series) is read the same
+ * chunkRows/8 of its rows, or a dense run of them (sequential reads: evaluation, previews);
+ * otherwise its rows are read one by one (`readSample`). A run of consecutive rows (the window of a series) is read the same
  * way: from the cache, or with one positioned read per chunk it spans (`readRows`) when it is
  * under chunkRows/8 rows, or by loading the chunk.
  *
@@ -93,6 +93,9 @@ export class ChunkedDataset implements RangeDataset {
     const n = sampleSize(spec);
     const rows = this.source.chunkRows;
     const direct = this.source.readSample ? this.sparseChunks(indices) : undefined;
+    // Consecutive indices mostly share a chunk: look it up (and touch the LRU order) once per run.
+    let current = -1;
+    let values: FieldArray | undefined;
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i];
       const k = Math.floor(index / rows);
@@ -101,8 +104,13 @@ export class ChunkedDataset implements RangeDataset {
         this.source.readSample!(index, field, out, i);
         continue;
       }
+      if (k !== current) {
+        values = this.chunk(k)[field];
+        current = k;
+      }
       const at = (index - k * rows) * n;
-      out.set(this.chunk(k)[field].subarray(at, at + n), i * n);
+      if (n === 1) out[i] = values![at];
+      else out.set(values!.subarray(at, at + n), i * n);
     }
   }
 
@@ -126,16 +134,27 @@ export class ChunkedDataset implements RangeDataset {
     }
   }
 
-  /** Uncached chunks this batch needs fewer than chunkRows/8 rows of. */
+  /**
+   * Uncached chunks this batch reads sparsely: fewer than chunkRows/8 of their rows, unless those
+   * rows are a dense run (at least 16 rows, at least half of the span they cover: an in-order pass
+   * over a split, whose next batches need the rest of the chunk).
+   */
   private sparseChunks(indices: ArrayLike<number>): Set<number> {
-    const counts = new Map<number, number>();
+    const seen = new Map<number, { count: number; min: number; max: number }>();
     const rows = this.source.chunkRows;
     for (let i = 0; i < indices.length; i++) {
-      const k = Math.floor(indices[i] / rows);
-      if (!this.cache.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+      const index = indices[i];
+      const k = Math.floor(index / rows);
+      if (this.cache.has(k)) continue;
+      const s = seen.get(k);
+      if (!s) seen.set(k, { count: 1, min: index, max: index });
+      else { s.count++; s.min = Math.min(s.min, index); s.max = Math.max(s.max, index); }
     }
     const sparse = new Set<number>();
-    for (const [k, count] of counts) if (count * 8 < rows) sparse.add(k);
+    for (const [k, { count, min, max }] of seen) {
+      const run = count >= 16 && max - min + 1 <= 2 * count;
+      if (count * 8 < rows && !run) sparse.add(k);
+    }
     return sparse;
   }
 }

@@ -14,7 +14,7 @@ import type { RunEvent } from '../../core/train/events';
 import { trainSupervised } from '../../core/train/supervised';
 import { loadDataset, type LoadContext, type LoadedDataset } from '../../electron/services/datasets/load';
 import { streamSeries } from '../../electron/services/datasets/seriesStream';
-import { spillSink } from '../../electron/services/datasets/spill';
+import { spillSink, type SpillChunkSource } from '../../electron/services/datasets/spill';
 import { streamTable } from '../../electron/services/datasets/tableStream';
 import { ctx, datasetError, readAll, scratch } from './helpers';
 
@@ -169,6 +169,33 @@ function sensorRows(): string[] {
   const order = permutation(rows.length, 5);
   return Array.from(order, (i) => rows[i]);
 }
+
+describe('reading a streamed table', () => {
+  it('loads whole chunks, prefetched by the worker, for an in-order pass, and reads rows one by one for shuffled batches', async () => {
+    const path = join(dir, 'passes.csv');
+    writeFileSync(path, ['x,label', ...Array.from({ length: 2048 }, (_, i) => `${i},${i % 2}`)].join('\n'));
+    const sources: SpillChunkSource[] = [];
+    const datasets: ChunkedDataset[] = [];
+    const sink = spillSink({ cacheDir: join(dir, 'cache'), chunkRows: 256, cacheBytes: 1, onDataset: (d, s) => { datasets.push(d); sources.push(s); } });
+    const imported = await streamTable(path, {}, { task: 'regression', normalize: false }, (n) => Array.from({ length: n }, (_, i) => i), sink);
+    const [chunked] = datasets;
+    const [source] = sources;
+    const buffer = allocateField(chunked.fields.features, 32);
+    // Batches of 32 consecutive rows: 1/8 of a chunk, but a dense run, so chunks load (8 of them).
+    for (let at = 0; at < 2048; at += 32) {
+      imported.dataset.gather('features', Int32Array.from({ length: 32 }, (_, i) => at + i), buffer);
+      expect(buffer[31]).toBe(at + 31);
+      // Let the worker's read of the next chunk land before the batch that needs it, as training steps do.
+      if (at % 256 === 224) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect([chunked.stats.misses, chunked.stats.sampleReads]).toEqual([8, 0]);
+    expect(source.counts.prefetched).toBeGreaterThan(0);
+    const order = permutation(2048, 4);
+    for (let at = 0; at < 2048; at += 32) imported.dataset.gather('features', order.subarray(at, at + 32), buffer);
+    expect(chunked.stats.sampleReads).toBeGreaterThan(1500);
+    expect(chunked.stats.held).toBeLessThanOrEqual(2);
+  });
+});
 
 describe('streamed series', () => {
   const header = 'machine,time,temp,vibration,failure';
