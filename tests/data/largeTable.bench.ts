@@ -4,6 +4,8 @@
  * through `loadDataset` (three csv-parse passes into a chunk file), then one shuffled epoch of
  * batches of 256 and one in-order pass over the training split. Prints rows/s of each stage and
  * the process's resident memory: before, and its peak (which must stay far below the file).
+ * The second case streams sensor series: 200 machines x 5,000 rows x 8 sensors in one CSV (1,000,000
+ * rows), windows of 30 rows every 5, and one shuffled epoch of windows in batches of 64.
  * Run: BRRR_BENCH_ROWS=1000000 nice -n 5 npx vitest bench --run tests/data/largeTable.bench.ts
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -82,6 +84,54 @@ describe(`streamed CSV, ${ROWS} rows x 20 columns`, () => {
       const peak = process.resourceUsage().maxRSS * 1024;
       console.log(`shuffled epoch: ${(train.size / shuffledS).toFixed(0)} rows/s; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; chunks held ${chunked.stats.held} of ${chunked.maxChunks}`);
       console.log(`peak resident memory ${mib(peak)} for a ${mib(size)} file (${mib(peak - rssBefore)} above the process before the import)`);
+    },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
+});
+
+async function generateSeries(file: string, machines: number, steps: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(['machine', 'time', ...Array.from({ length: 8 }, (_, s) => `s${s}`), 'failure'].join(',') + '\n');
+  let seed = 777;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  for (let m = 0; m < machines; m++) {
+    const lines: string[] = [];
+    for (let t = 0; t < steps; t++) {
+      const cycle = t % 300;
+      const sensors = Array.from({ length: 8 }, (_, s) => (20 + s + (s < 3 && cycle > 260 ? (cycle - 260) / 10 : 0) + next()).toFixed(3));
+      lines.push([`m${m}`, t, ...sensors, cycle === 299 ? 1 : 0].join(','));
+    }
+    if (!out.write(lines.join('\n') + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+describe(`streamed sensor series, ${ROWS} rows x 8 sensors`, () => {
+  bench(
+    'generate, import (one pass and the normalized series), one shuffled epoch of windows',
+    async () => {
+      const file = join(dir, 'sensors.csv');
+      await generateSeries(file, 200, Math.round(ROWS / 200));
+      const size = statSync(file).size;
+      const rssBefore = process.memoryUsage().rss;
+      const watched: ChunkedDataset[] = [];
+      let t = performance.now();
+      const loaded = await loadDataset(
+        { source: file, kind: 'timeseries', options: { unit: 'machine', time: 'time', length: 30, stride: 5, horizon: 20 } },
+        { projectDir: dir, seed: 1, validationSplit: 0.2, cacheDir: dir, streamAboveBytes: 0, cacheBytes: 16 * 2 ** 20, watch: (d) => watched.push(d) },
+      );
+      const importS = (performance.now() - t) / 1000;
+      const train = loaded.train;
+      const windows = allocateField(train.fields.window, 64), labels = allocateField(train.fields.label, 64);
+      t = performance.now();
+      const order = permutation(train.size, 3);
+      for (let at = 0; at + 64 <= order.length; at += 64) {
+        train.gather('window', order.subarray(at, at + 64), windows);
+        train.gather('label', order.subarray(at, at + 64), labels);
+      }
+      const epochS = (performance.now() - t) / 1000;
+      const peak = process.resourceUsage().maxRSS * 1024;
+      console.log(`series: ${mib(size)} imported at ${(ROWS / importS).toFixed(0)} rows/s (${importS.toFixed(1)} s); ${train.size} training windows [30, 8]: ${(train.size / epochS).toFixed(0)} windows/s shuffled; cache ${watched[0].stats.held} of ${watched[0].maxChunks} chunks; peak resident memory ${mib(peak)} (${mib(peak - rssBefore)} above the process before the import)`);
     },
     { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
   );

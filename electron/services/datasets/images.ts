@@ -4,13 +4,13 @@
  * chunk file and served by a `ChunkedDataset`, so a folder larger than memory still trains.
  * Unreadable images are skipped and reported; images of different sizes need a `size` option.
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type SharpModule from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
 import { ChunkedDataset, DatasetError, describeFormat, firstFew, sniffFormat, type FieldSpec } from '../../../core/data';
-import { SpillChunkSource, SpillWriter } from './spill';
+import { chunkedDataset, SpillChunkSource, spillFile, SpillWriter } from './spill';
 
 export interface ImageOptions {
   /** [height, width] to resize to; default: the size every image already has. */
@@ -160,10 +160,9 @@ export async function importImageFolder(dir: string, options: ImageOptions, cach
   const channels = options.channels ?? (good.every((g) => g.probe.channels <= 2) ? 1 : 3);
   const [height, width] = size;
   const fields: Record<string, FieldSpec> = { image: { shape: [channels, height, width], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } };
-  await mkdir(cacheDir, { recursive: true });
   const chunkRows = options.chunkRows ?? 256;
-  const spillFile = join(cacheDir, `images-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}.chunks`);
-  const writer = new SpillWriter(spillFile, fields, chunkRows);
+  const file = spillFile(cacheDir, 'images');
+  const writer = new SpillWriter(file, fields, chunkRows);
   const counts = listing.classes.map(() => 0);
   const hw = height * width;
   await inOrder(good, concurrency, async (image) => decodeImage(image.path, await readFile(image.path), height, width, channels), (pixels, image) => {
@@ -182,8 +181,8 @@ export async function importImageFolder(dir: string, options: ImageOptions, cach
   });
   writer.finish();
   if (writer.size === 0) throw new DatasetError('E_DATA_IMAGE_UNREADABLE', `${dir}: none of the images can be decoded (first: ${skipped[0]?.message}).`, { file: dir });
-  const source = new SpillChunkSource(spillFile, fields, chunkRows, { name, size: writer.size, classes: listing.classes });
-  return { dataset: new ChunkedDataset(source, options.cacheChunks ?? 16), source, classes: listing.classes, counts, skipped, ignored: listing.ignored, shape: [channels, height, width] };
+  const source = new SpillChunkSource(file, fields, chunkRows, { name, size: writer.size, classes: listing.classes });
+  return { dataset: chunkedDataset(source, options.cacheChunks ?? 16), source, classes: listing.classes, counts, skipped, ignored: listing.ignored, shape: [channels, height, width] };
 }
 
 export function describeSkippedImages(skipped: readonly { file: string; message: string }[]): string | undefined {

@@ -4,7 +4,6 @@
  * Statistics that shape the data (normalization, fill means) come from the rows the recipe will
  * train on: the same seeded train/validation split `trainSupervised` makes is computed here.
  */
-import { rmSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
@@ -215,7 +214,6 @@ export async function loadDataset(ref: DatasetRefLike, ctx: LoadContext): Promis
       const channels = o.integer('channels', 1);
       if (channels !== undefined && channels !== 1 && channels !== 3) throw new DatasetError('E_DATA_BAD_OPTION', `${ref.source}: option channels must be 1 or 3.`);
       const imported = await importImageFolder(path, { size: size as [number, number] | undefined, channels, mean: o.numbers('mean'), std: o.numbers('std'), chunkRows: o.integer('chunkRows', 1), cacheChunks: o.integer('cacheChunks', 1) }, ctx.cacheDir ?? join(tmpdir(), 'brrr-datasets'), basename(path));
-      process.once('exit', () => rmSync(imported.source.file, { force: true }));
       const { train: kept, test } = holdOut(imported.dataset.size, testFraction, ctx.seed);
       const trainRows = recipeTrainRows(kept, ctx.validationSplit, ctx.seed);
       // normalize: 'unit' keeps [0, 1]; 'standard' z-scores each channel with the training rows' statistics.

@@ -221,6 +221,19 @@ export function spillFile(cacheDir: string, prefix: string): string {
   return file;
 }
 
+/** Closes a chunk file's reader (fd, worker) and removes the file once the dataset reading it is garbage. */
+const collected = new FinalizationRegistry<SpillChunkSource>((source) => {
+  source.close();
+  rmSync(source.file, { force: true });
+});
+
+/** The dataset over `source`, its chunk file removed when the dataset is collected (or at exit). */
+export function chunkedDataset(source: SpillChunkSource, maxChunks: number): ChunkedDataset {
+  const dataset = new ChunkedDataset(source, maxChunks);
+  collected.register(dataset, source);
+  return dataset;
+}
+
 /** Samples spilled to a chunk file and served by a `ChunkedDataset` whose cache holds at most `cacheBytes`. */
 export function spillSink(options: SpillSinkOptions): SinkFactory {
   return (spec) => {
@@ -233,7 +246,7 @@ export function spillSink(options: SpillSinkOptions): SinkFactory {
         writer.finish();
         if (writer.size !== spec.size) throw new Error(`${spec.name}: ${writer.size} samples spilled, ${spec.size} announced.`);
         const source = new SpillChunkSource(file, spec.fields, chunkRows, { name: spec.name, size: spec.size, classes: spec.classes, prefetchSlots: options.prefetchSlots });
-        const dataset = new ChunkedDataset(source, chunksWithin(options.cacheBytes ?? 64 * 2 ** 20, spec.fields, chunkRows));
+        const dataset = chunkedDataset(source, chunksWithin(options.cacheBytes ?? 64 * 2 ** 20, spec.fields, chunkRows));
         options.onDataset?.(dataset, source);
         return dataset;
       },
