@@ -6,7 +6,9 @@
  * the process's resident memory: before, and its peak (which must stay far below the file).
  * The second case streams sensor series: 200 machines x 5,000 rows x 8 sensors in one CSV (1,000,000
  * rows), windows of 30 rows every 5, and one shuffled epoch of windows in batches of 64.
- * Run: BRRR_BENCH_ROWS=1000000 nice -n 5 npx vitest bench --run tests/data/largeTable.bench.ts
+ * Resident memory peaks are per process: run one case at a time (-t table, -t series) for its own.
+ * BRRR_BENCH_PATH=memory imports the table in memory instead, for comparison.
+ * Run: BRRR_BENCH_ROWS=1000000 nice -n 5 npx vitest bench --run tests/data/largeTable.bench.ts -t table
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { allocateField, permutation, type ChunkedDataset } from '../../core/data
 import { loadDataset } from '../../electron/services/datasets/load';
 
 const ROWS = Number(process.env.BRRR_BENCH_ROWS ?? 1_000_000);
+const IN_MEMORY = process.env.BRRR_BENCH_PATH === 'memory';
 const dir = mkdtempSync(join(tmpdir(), 'brrr-large-table-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -44,7 +47,7 @@ async function generate(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-describe(`streamed CSV, ${ROWS} rows x 20 columns`, () => {
+describe(`${IN_MEMORY ? 'in-memory' : 'streamed'} CSV table, ${ROWS} rows x 20 columns`, () => {
   bench(
     'generate, import (3 passes), one shuffled epoch and one in-order pass',
     async () => {
@@ -58,11 +61,11 @@ describe(`streamed CSV, ${ROWS} rows x 20 columns`, () => {
       t = performance.now();
       const loaded = await loadDataset(
         { source: file, kind: 'csv', options: { missing: 'mean', testFraction: 0.1 } },
-        { projectDir: dir, seed: 1, validationSplit: 0.2, cacheDir: dir, streamAboveBytes: 0, cacheBytes: 32 * 2 ** 20, watch: (d) => watched.push(d) },
+        { projectDir: dir, seed: 1, validationSplit: 0.2, cacheDir: dir, streamAboveBytes: IN_MEMORY ? Infinity : 0, cacheBytes: 32 * 2 ** 20, watch: (d) => watched.push(d) },
       );
       const importS = (performance.now() - t) / 1000;
-      const [chunked] = watched;
-      console.log(`import: ${(ROWS / importS).toFixed(0)} rows/s (${importS.toFixed(1)} s); ${loaded.train.size} training rows, features ${loaded.train.fields.features.shape.join('x')}; cache bound ${chunked.maxChunks} chunks`);
+      const chunked = watched.at(0);
+      console.log(`import: ${(ROWS / importS).toFixed(0)} rows/s (${importS.toFixed(1)} s); ${loaded.train.size} training rows, features ${loaded.train.fields.features.shape.join('x')}; ${chunked ? `cache bound ${chunked.maxChunks} chunks` : 'in memory'}`);
       const train = loaded.train;
       const features = allocateField(train.fields.features, 256), labels = allocateField(train.fields.label, 256);
       t = performance.now();
@@ -82,7 +85,7 @@ describe(`streamed CSV, ${ROWS} rows x 20 columns`, () => {
       }
       const inOrderS = (performance.now() - t) / 1000;
       const peak = process.resourceUsage().maxRSS * 1024;
-      console.log(`shuffled epoch: ${(train.size / shuffledS).toFixed(0)} rows/s; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; chunks held ${chunked.stats.held} of ${chunked.maxChunks}`);
+      console.log(`shuffled epoch: ${(train.size / shuffledS).toFixed(0)} rows/s; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; ${chunked ? `chunks held ${chunked.stats.held} of ${chunked.maxChunks}` : 'in memory'}`);
       console.log(`peak resident memory ${mib(peak)} for a ${mib(size)} file (${mib(peak - rssBefore)} above the process before the import)`);
     },
     { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },

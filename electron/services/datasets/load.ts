@@ -35,7 +35,7 @@ export interface LoadContext {
   validationSplit: number;
   /** Where decoded image chunks and streamed tables and series are spilled (default: the system temp folder). */
   cacheDir?: string;
-  /** Tables and series whose files hold more bytes than this stream from disk (default 64 MiB). */
+  /** Tables and series whose files hold more bytes than this stream from disk (default 16 MiB). */
   streamAboveBytes?: number;
   /** Streamed tables and series: samples per chunk and the bound of the cache of decoded chunks. */
   chunkRows?: number;
@@ -44,7 +44,7 @@ export interface LoadContext {
   watch?: (dataset: ChunkedDataset) => void;
 }
 
-const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
+const STREAM_ABOVE_BYTES = 16 * 2 ** 20;
 
 /** Where a streamed import writes its samples: a chunk file in the cache folder, read through a bounded cache. */
 function streamSink(ctx: LoadContext) {
