@@ -7,14 +7,15 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { MAX_ARGS, SLOT_BYTES, SPIN, WORD, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
+import { MAX_ARGS, SLOT_BYTES, SPIN, TEAM, WORD, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, memory, control, index, names }) => {
+parentPort.once('message', ({ module, memory, control, index, workers, names }) => {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => exports[n]);
   const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
+  const team = new Int32Array(memory.buffer, control + workers * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
   const A = ${WORD.args};
   let seen = Atomics.load(ctl, ${WORD.seq});
   Atomics.store(ctl, ${WORD.alive}, 1);
@@ -25,7 +26,20 @@ parentPort.once('message', ({ module, memory, control, index, names }) => {
     seen = s;
     const fn = ctl[${WORD.fn}];
     if (fn < 0) break;
-    fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')});
+    const end = ctl[${WORD.end}];
+    if (end < 0) fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')});
+    else {
+      // a shared job: claim chunks below end by compare-and-swap (never moving NEXT past end)
+      const base = ctl[${WORD.base}];
+      for (;;) {
+        const v = Atomics.load(team, ${TEAM.next});
+        if (v >= end) break;
+        if (Atomics.compareExchange(team, ${TEAM.next}, v, v + 1) !== v) continue;
+        fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')}, v - base);
+        Atomics.add(team, ${TEAM.finished}, 1);
+        Atomics.notify(team, ${TEAM.finished});
+      }
+    }
     Atomics.store(ctl, ${WORD.done}, s);
     Atomics.notify(ctl, ${WORD.done});
   }
@@ -46,7 +60,7 @@ export class NodeThreadPool implements ThreadPool {
     for (let index = 0; index < this.workers; index++) {
       const w = new Worker(workerSource, { eval: true });
       w.unref(); // an idle pool never keeps the process alive
-      w.postMessage({ module, memory, control: controlBase, index, names: [...exportNames] });
+      w.postMessage({ module, memory, control: controlBase, index, workers: this.workers, names: [...exportNames] });
       this.threads.push(w);
     }
   }

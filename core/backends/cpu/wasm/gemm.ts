@@ -1,12 +1,15 @@
 /**
- * @file GEMM on the WebAssembly kernels, split across threads: C is cut into one block of columns
- * (multiples of NR) or rows (multiples of MR) per thread, whichever dimension is larger; each
- * thread packs its own panels into its own workspace. Batched products are split by batch
- * ranges instead when there are at least as many matrices as threads. Pointers are byte offsets
- * into the runtime's memory; strides are in elements (see gemmKernel.ts).
+ * @file GEMM on the WebAssembly kernels, shared across threads: C is cut into chunks of columns
+ * (multiples of NR) or rows (multiples of MR), whichever dimension is larger, about CHUNKS_PER_THREAD
+ * per thread, which the threads claim one by one (threadPool.ts: a descheduled worker is never
+ * waited for; the caller takes its chunks); each thread packs its own panels into its own
+ * workspace. Batched products are shared by matrices instead when there are at least as many
+ * matrices as threads. Every element of C is computed by one thread in the same k order, so the
+ * result does not depend on who took which chunk. Pointers are byte offsets into the runtime's
+ * memory; strides are in elements (see gemmKernel.ts).
  */
 import { MR, NR } from './gemmKernel';
-import { FN_GEMM, FN_GEMM_BATCH, type WasmRuntime } from './runtime';
+import { FN_GEMM_BATCH_PART, FN_GEMM_PART, type WasmRuntime } from './runtime';
 
 /**
  * Below this many flops one thread does the whole product: a crossing costs ~2–30 µs on a quiet
@@ -14,6 +17,9 @@ import { FN_GEMM, FN_GEMM_BATCH, type WasmRuntime } from './runtime';
  * ~200 µs on one thread, so smaller products gain little from a second thread and risk much.
  */
 export const PARALLEL_FLOPS = 1 << 23;
+
+/** Chunks per thread of a shared product: enough to even out a slow thread, few enough to pack little twice. */
+export const CHUNKS_PER_THREAD = 4;
 
 export function gemm(
   rt: WasmRuntime, m: number, n: number, k: number,
@@ -27,30 +33,29 @@ export function gemm(
   }
   const threads = 2 * m * n * k < PARALLEL_FLOPS ? 1 : rt.threads();
   const jobs = rt.jobs;
-  if (threads === 1 || jobs === undefined) {
+  const byCols = n >= m;
+  const step = byCols ? NR : MR;
+  const extent = byCols ? n : m;
+  const unit = Math.ceil(extent / (threads * CHUNKS_PER_THREAD) / step) * step;
+  const chunks = Math.ceil(extent / unit);
+  if (threads === 1 || jobs === undefined || chunks < 2) {
     rt.kernels.gemm(m, n, k, a, sai, sap, b, sbp, sbj, c, ldc, acc ? 1 : 0, rt.workspace[0]);
     return;
   }
-  const byCols = n >= m;
-  const unit = byCols ? NR : MR;
-  const extent = byCols ? n : m;
-  const chunk = Math.ceil(extent / threads / unit) * unit;
-  let posted = 0;
+  const flag = acc ? 1 : 0, cols = byCols ? 1 : 0;
   for (let t = 1; t < threads; t++) {
-    const lo = t * chunk;
-    if (lo >= extent) break;
-    const len = Math.min(chunk, extent - lo);
     const args = jobs.argViews[t - 1];
-    args[0] = byCols ? m : len; args[1] = byCols ? len : n; args[2] = k;
-    args[3] = byCols ? a : a + lo * sai * 4; args[4] = sai; args[5] = sap;
-    args[6] = byCols ? b + lo * sbj * 4 : b; args[7] = sbp; args[8] = sbj;
-    args[9] = byCols ? c + lo * 4 : c + lo * ldc * 4; args[10] = ldc; args[11] = acc ? 1 : 0; args[12] = rt.workspace[t];
-    jobs.post(t - 1, FN_GEMM);
-    posted++;
+    args[0] = m; args[1] = n; args[2] = k; args[3] = a; args[4] = sai; args[5] = sap;
+    args[6] = b; args[7] = sbp; args[8] = sbj; args[9] = c; args[10] = ldc; args[11] = flag;
+    args[12] = rt.workspace[t]; args[13] = unit; args[14] = cols;
   }
-  const len0 = Math.min(chunk, extent);
-  rt.kernels.gemm(byCols ? m : len0, byCols ? len0 : n, k, a, sai, sap, b, sbp, sbj, c, ldc, acc ? 1 : 0, rt.workspace[0]);
-  for (let t = 0; t < posted; t++) jobs.wait(t);
+  jobs.share(FN_GEMM_PART, chunks, threads - 1);
+  const ws = rt.workspace[0];
+  for (let i = jobs.claim(); i >= 0; i = jobs.claim()) {
+    rt.kernels.gemmPart(m, n, k, a, sai, sap, b, sbp, sbj, c, ldc, flag, ws, unit, cols, 0, i);
+    jobs.finish();
+  }
+  jobs.join(chunks);
 }
 
 /** `count` products C_t = opA_t · opB_t (C overwritten); sa/sb/sc advance the pointers in elements, 0 broadcasts. */
@@ -65,20 +70,19 @@ export function gemmBatch(
     for (let t = 0; t < count; t++) gemm(rt, m, n, k, a + t * sa * 4, sai, sap, b + t * sb * 4, sbp, sbj, c + t * sc * 4, n, false);
     return;
   }
-  const chunk = Math.ceil(count / threads);
-  let posted = 0;
   for (let t = 1; t < threads; t++) {
-    const lo = t * chunk;
-    if (lo >= count) break;
     const args = jobs.argViews[t - 1];
-    args[0] = Math.min(chunk, count - lo); args[1] = sa; args[2] = sb; args[3] = sc;
+    args[0] = count; args[1] = sa; args[2] = sb; args[3] = sc;
     args[4] = m; args[5] = n; args[6] = k;
-    args[7] = a + lo * sa * 4; args[8] = sai; args[9] = sap;
-    args[10] = b + lo * sb * 4; args[11] = sbp; args[12] = sbj;
-    args[13] = c + lo * sc * 4; args[14] = n; args[15] = rt.workspace[t];
-    jobs.post(t - 1, FN_GEMM_BATCH);
-    posted++;
+    args[7] = a; args[8] = sai; args[9] = sap;
+    args[10] = b; args[11] = sbp; args[12] = sbj;
+    args[13] = c; args[14] = n; args[15] = rt.workspace[t];
   }
-  rt.kernels.gemmBatch(Math.min(chunk, count), sa, sb, sc, m, n, k, a, sai, sap, b, sbp, sbj, c, n, rt.workspace[0]);
-  for (let t = 0; t < posted; t++) jobs.wait(t);
+  jobs.share(FN_GEMM_BATCH_PART, count, threads - 1);
+  const ws = rt.workspace[0];
+  for (let i = jobs.claim(); i >= 0; i = jobs.claim()) {
+    rt.kernels.gemmBatchPart(count, sa, sb, sc, m, n, k, a, sai, sap, b, sbp, sbj, c, n, ws, i);
+    jobs.finish();
+  }
+  jobs.join(count);
 }

@@ -27,7 +27,7 @@ export const NC = 512;
 export const WORKSPACE_BYTES = (KC * NC + MC * KC + MR * NR) * 4;
 
 /** Function indices in the module (order of `gemmFunctions`). */
-export const GEMM_FN = { packB: 0, packA: 1, macro: 2, gemm: 3, gemmBatch: 4 } as const;
+export const GEMM_FN = { packB: 0, packA: 1, macro: 2, gemm: 3, gemmBatch: 4, gemmPart: 5, gemmBatchPart: 6 } as const;
 
 function packB(): Fn {
   // packB(kc, nc, b, sbp, sbj, dst)
@@ -192,7 +192,36 @@ function gemmBatch(): Fn {
   return f;
 }
 
+/**
+ * Chunk `idx` of a product shared between threads (threadPool.ts): columns [idx·unit, +unit) of C
+ * when byCols, else rows; unit is a multiple of NR (columns) or MR (rows).
+ */
+function gemmPart(): Fn {
+  // gemmPart(m, n, k, a, sai, sap, b, sbp, sbj, c, ldc, acc, ws, unit, byCols, _, idx): the chunk
+  // index comes after the MAX_ARGS job arguments (threadPool.ts)
+  const f = new Fn('gemmPart', 16 + 1);
+  const [m, n, k, a, sai, sap, b, sbp, sbj, cp, ldc, acc, ws, unit, byCols, , idx] = Array.from({ length: 17 }, (_, i) => i);
+  const lo = f.local('i32');
+  f.emit(set(lo, mul(get(idx), get(unit))));
+  f.emit(ifThen(ne(get(byCols), c(0)),
+    call(GEMM_FN.gemm, get(m), min(get(unit), sub(get(n), get(lo))), get(k), get(a), get(sai), get(sap),
+      at(get(b), mul(get(lo), get(sbj))), get(sbp), get(sbj), at(get(cp), get(lo)), get(ldc), get(acc), get(ws)),
+    call(GEMM_FN.gemm, min(get(unit), sub(get(m), get(lo))), get(n), get(k), at(get(a), mul(get(lo), get(sai))), get(sai), get(sap),
+      get(b), get(sbp), get(sbj), at(get(cp), mul(get(lo), get(ldc))), get(ldc), get(acc), get(ws))));
+  return f;
+}
+
+/** Matrix `idx` of a batched product shared between threads (C overwritten). */
+function gemmBatchPart(): Fn {
+  // gemmBatchPart(count, sa, sb, sc, m, n, k, a, sai, sap, b, sbp, sbj, c, ldc, ws, idx)
+  const f = new Fn('gemmBatchPart', 16 + 1);
+  const [, sa, sb, sc, m, n, k, a, sai, sap, b, sbp, sbj, cp, ldc, ws, idx] = Array.from({ length: 17 }, (_, i) => i);
+  f.emit(call(GEMM_FN.gemm, get(m), get(n), get(k), at(get(a), mul(get(idx), get(sa))), get(sai), get(sap),
+    at(get(b), mul(get(idx), get(sb))), get(sbp), get(sbj), at(get(cp), mul(get(idx), get(sc))), get(ldc), c(0), get(ws)));
+  return f;
+}
+
 export function gemmFunctions(relaxed: boolean): Fn[] {
-  return [packB(), packA(), macro(relaxed), gemm(), gemmBatch()];
+  return [packB(), packA(), macro(relaxed), gemm(), gemmBatch(), gemmPart(), gemmBatchPart()];
 }
 

@@ -7,7 +7,7 @@
  */
 import { encodeModule, type Fn } from './emit';
 import { gemmFunctions, WORKSPACE_BYTES } from './gemmKernel';
-import { Jobs, SLOT_BYTES, type ThreadPool } from './threadPool';
+import { Jobs, type ThreadPool } from './threadPool';
 import { PAGE, wasmApi, wasmFeatures, type WasmMemory, type WasmModule } from './webassembly';
 
 const MAX_PAGES = 32768; // 2 GiB: pointers stay positive i32
@@ -16,10 +16,12 @@ const align16 = (n: number): number => (n + 15) & ~15;
 export type Kernels = {
   gemm(m: number, n: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, acc: number, ws: number): void;
   gemmBatch(count: number, sa: number, sb: number, sc: number, m: number, n: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, ws: number): void;
+  gemmPart(m: number, n: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, acc: number, ws: number, unit: number, byCols: number, unused: number, idx: number): void;
+  gemmBatchPart(count: number, sa: number, sb: number, sc: number, m: number, n: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, ws: number, idx: number): void;
 };
-export const EXPORTS = ['packB', 'packA', 'macro', 'gemm', 'gemmBatch'] as const;
-export const FN_GEMM = EXPORTS.indexOf('gemm');
-export const FN_GEMM_BATCH = EXPORTS.indexOf('gemmBatch');
+export const EXPORTS = ['packB', 'packA', 'macro', 'gemm', 'gemmBatch', 'gemmPart', 'gemmBatchPart'] as const;
+export const FN_GEMM_PART = EXPORTS.indexOf('gemmPart');
+export const FN_GEMM_BATCH_PART = EXPORTS.indexOf('gemmBatchPart');
 
 export class WasmRuntime {
   readonly memory: WasmMemory;
@@ -42,7 +44,7 @@ export class WasmRuntime {
     this.shared = f.sharedMemory;
     this.relaxed = f.relaxedSimd;
     const workers = this.shared && pool !== undefined ? pool.workers : 0;
-    const control = workers * SLOT_BYTES;
+    const control = workers > 0 ? Jobs.bytes(workers) : 0;
     this.workspace = Array.from({ length: workers + 1 }, (_, t) => align16(control) + t * WORKSPACE_BYTES);
     this.top = align16(control) + (workers + 1) * WORKSPACE_BYTES;
     const pages = Math.ceil(this.top / PAGE) + 16;

@@ -10,15 +10,30 @@
  *   ALIVE 1 once the worker has instantiated the module and waits for jobs
  *   FN    index into the exported function names given to `start`; -1 asks the worker to exit
  *   ARGS  MAX_ARGS i32 arguments
+ *   BASE, END  a shared job: the chunk range [BASE, END) of the team counter
+ * After the workers' slots, one team slot: NEXT (next chunk to claim, monotonic) and FINISHED
+ * (chunks completed, monotonic).
+ *
+ * Shared jobs (work sharing): the caller and every posted worker claim chunks by compare-and-swap
+ * on NEXT while NEXT < END and call FN(ARGS..., chunk − BASE); each completed chunk bumps
+ * FINISHED. The caller returns once FINISHED has advanced by the job's chunk count, never waiting
+ * for a worker that has not started: a descheduled worker (a loaded machine) costs nothing, the
+ * caller simply does every chunk. A late worker finds NEXT ≥ its END and stops without claiming
+ * (the compare-and-swap never moves NEXT past END, so it cannot take a later job's chunk), and a
+ * worker is only posted a new job once its DONE shows the previous one finished.
  * Workers spin briefly on SEQ before `Atomics.wait` (a kernel usually follows soon); the main
  * thread spins then waits on DONE. A job = one thread crossing each way; `crossings` counts them.
  */
 import type { WasmMemory, WasmModule } from './webassembly';
 
 export const SLOT_BYTES = 256;
-export const WORD = { seq: 0, done: 1, alive: 2, fn: 3, args: 4 } as const;
 export const MAX_ARGS = 16;
+export const WORD = { seq: 0, done: 1, alive: 2, fn: 3, args: 4, base: 4 + MAX_ARGS, end: 5 + MAX_ARGS } as const;
+/** words of the team slot */
+export const TEAM = { next: 0, finished: 1 } as const;
 export const SPIN = 20000;
+/** polls of a worker's DONE before a shared job goes on without it */
+export const IDLE_SPIN = 2000;
 
 export interface ThreadPool {
   /** worker threads besides the calling thread */
@@ -37,6 +52,11 @@ export class Jobs {
 
   constructor(private readonly memory: WasmMemory, private readonly base: number, readonly workers: number) {
     this.seq = new Array<number>(workers).fill(0);
+  }
+
+  /** Bytes of control memory for `workers` workers (their slots and the team slot). */
+  static bytes(workers: number): number {
+    return (workers + 1) * SLOT_BYTES;
   }
 
   private ctl(w: number): Int32Array {
@@ -60,9 +80,83 @@ export class Jobs {
   bind(): void {
     this.ctlViews = Array.from({ length: this.workers }, (_, w) => this.ctl(w));
     this.argViews = this.ctlViews.map((v) => v.subarray(WORD.args, WORD.args + MAX_ARGS));
+    this.team = this.ctl(this.workers);
   }
 
+  private team: Int32Array = new Int32Array(0);
+  private jobBase = 0;
+  private jobEnd = 0;
+  private finishedBase = 0;
+
+  /** Whether worker w has finished every job it was given (it may take a new one). */
+  idle(w: number): boolean {
+    return Atomics.load(this.ctlViews[w], WORD.done) === this.seq[w];
+  }
+
+  /**
+   * Starts a shared job of `chunks` chunks: `fn` on every idle worker among the first `workers`
+   * (their ARGS filled by the caller beforehand). Returns how many were posted; the caller then
+   * runs `claim`/`finish` itself and ends with `join`.
+   */
+  share(fn: number, chunks: number, workers: number): number {
+    const team = this.team;
+    let base = Atomics.load(team, TEAM.next);
+    if (base > 1 << 30 && this.ctlViews.every((_, w) => this.idle(w))) {
+      // every worker is idle: no claim is in flight, so the counters may restart
+      Atomics.store(team, TEAM.next, 0);
+      Atomics.store(team, TEAM.finished, 0);
+      base = 0;
+    }
+    this.jobBase = base;
+    this.jobEnd = base + chunks;
+    this.finishedBase = Atomics.load(team, TEAM.finished);
+    let posted = 0;
+    for (let w = 0; w < Math.min(workers, this.workers); w++) {
+      // a worker finishing the previous job stores DONE just after its last claim: allow it that
+      let idle = this.idle(w);
+      for (let i = 0; !idle && i < IDLE_SPIN; i++) idle = this.idle(w);
+      if (!idle) continue;
+      const ctl = this.ctlViews[w];
+      ctl[WORD.base] = base;
+      ctl[WORD.end] = this.jobEnd;
+      this.send(w, fn);
+      posted++;
+    }
+    return posted;
+  }
+
+  /** The next chunk of the current shared job (0-based), or -1 when all are taken. */
+  claim(): number {
+    const team = this.team, end = this.jobEnd;
+    for (;;) {
+      const v = Atomics.load(team, TEAM.next);
+      if (v >= end) return -1;
+      if (Atomics.compareExchange(team, TEAM.next, v, v + 1) === v) return v - this.jobBase;
+    }
+  }
+
+  finish(): void {
+    Atomics.add(this.team, TEAM.finished, 1);
+  }
+
+  /** Waits until every chunk of the current shared job is done (by whichever thread took it). */
+  join(chunks: number): void {
+    const team = this.team, target = this.finishedBase + chunks;
+    for (let i = 0; ; i++) {
+      const done = Atomics.load(team, TEAM.finished);
+      if (done >= target) return;
+      // workers notify FINISHED after each chunk; the timeout only bounds a lost wake-up
+      if (i > SPIN) Atomics.wait(team, TEAM.finished, done, 20);
+    }
+  }
+
+  /** A plain job: FN(ARGS...) once on worker w (ARGS filled by the caller); `wait(w)` for it. */
   post(w: number, fn: number): void {
+    this.ctlViews[w][WORD.end] = -1;
+    this.send(w, fn);
+  }
+
+  private send(w: number, fn: number): void {
     const ctl = this.ctlViews[w];
     ctl[WORD.fn] = fn;
     const s = ++this.seq[w];
