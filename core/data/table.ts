@@ -78,7 +78,7 @@ export function importTable(table: RawTable, options: TableOptions, trainRows: (
   if (importer.endScan().length) for (const row of rows) importer.countCategories(row);
   const samples = sink(importer.plan(trainRows));
   for (const row of rows) importer.encode(row, samples);
-  return importer.finish(samples.finish());
+  return importer.finish(samples);
 }
 
 /** One line for an import that dropped rows: how many and which. */

@@ -12,11 +12,12 @@
  *              training rows' statistics accumulate; normalization and fill are applied when
  *              batches are gathered (`FeatureNormalizedDataset`), so no third pass is needed.
  *
- * Vocabularies are counted in pass 1 for every column (a numeric column may turn out to be a
- * category), up to `vocabularyLimit` distinct values each; a category column past it gets its
- * vocabulary from one more pass (`countCategories`) over the rows.
+ * Vocabularies are counted in pass 1 for every column that does not look numeric so far, up to
+ * `vocabularyLimit` distinct values each. A column that turns out to be a category without a
+ * complete count (past the limit, or numbers before its first word) gets its vocabulary from one
+ * more pass (`countCategories`) over the rows.
  */
-import type { Dataset, FieldSpec } from './dataset';
+import type { FieldSpec } from './dataset';
 import { DatasetError } from './errors';
 import { FeatureNormalizedDataset, type FeatureScale } from './normalize';
 import { RunningMoments, type SampleSink, type SinkSpec } from './sink';
@@ -25,6 +26,9 @@ import type { ColumnSummary, ColumnType, TableImport, TableOptions } from './tab
 const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', '?']);
 export const isMissing = (cell: string): boolean => MISSING.has(cell.trim().toLowerCase());
 export const isNaNText = (cell: string): boolean => cell.trim().toLowerCase() === 'nan';
+const ABSENT = new Set([...MISSING, 'nan']);
+/** Missing or "NaN" (every such word has at most 4 letters, so longer cells skip the lowercase copy). */
+const isAbsent = (trimmed: string): boolean => trimmed.length <= 4 && ABSENT.has(trimmed.toLowerCase());
 
 export function parseNumber(cell: string): number | undefined {
   const t = cell.trim();
@@ -48,8 +52,11 @@ interface ColumnScan {
   unparsed: number;
   empty: number;
   word?: Where;
-  /** Trimmed values with counts (undefined once past the limit), and for a numeric label String(value). */
+  /** Trimmed values with counts, while counted; `complete` while counted from the first kept row on; `full` past the limit. */
   values?: Map<string, number>;
+  complete: boolean;
+  full: boolean;
+  /** A numeric classification label: String(value) with counts (undefined past the limit). */
   numbers?: Map<string, number>;
 }
 
@@ -67,6 +74,10 @@ export class TableImporter {
   private readonly targetIndex: number;
   private readonly scans: ColumnScan[];
   private readonly ignored: boolean[];
+  private readonly forcedCategory: boolean[];
+  private absent = new Uint8Array(0);
+  private values = new Float64Array(0);
+  private trimmed: string[] = [];
   private readonly policy: NonNullable<TableOptions['missing']>;
   private types: ColumnType[] = [];
   private task: 'classification' | 'regression' = 'regression';
@@ -98,17 +109,18 @@ export class TableImporter {
       if (!header.includes(col)) throw new DatasetError('E_DATA_UNKNOWN_COLUMN', `${file}: option types names column "${col}", which is not in the header (columns: ${header.join(', ')}).`, { file, line: 1 });
     }
     this.ignored = header.map((h) => options.types?.[h] === 'ignore');
+    this.forcedCategory = header.map((h) => options.types?.[h] === 'category');
     this.policy = options.missing ?? 'error';
-    this.scans = header.map((_, c) => ({ numeric: 0, other: 0, moments: new RunningMoments(), unparsed: 0, empty: 0, values: new Map(), numbers: c === this.targetIndex ? new Map() : undefined }));
+    const labels = options.task === 'classification';
+    this.scans = header.map((_, c) => ({ numeric: 0, other: 0, moments: new RunningMoments(), unparsed: 0, empty: 0, values: new Map(), complete: true, full: false, numbers: labels && c === this.targetIndex ? new Map() : undefined }));
+    this.absent = new Uint8Array(header.length);
+    this.values = new Float64Array(header.length);
+    this.trimmed = header.map(() => '');
   }
 
-  /** The first non-ignored column of a row whose cell is missing (or "NaN"; or empty in the target), or -1. */
+  /** The first non-ignored column of a row whose cell is missing (or "NaN"), or -1. */
   private missingAt(cells: readonly string[]): number {
-    for (let c = 0; c < cells.length; c++) {
-      if (this.ignored[c]) continue;
-      const cell = cells[c];
-      if (isMissing(cell) || isNaNText(cell) || (c === this.targetIndex && cell.trim() === '')) return c;
-    }
+    for (let c = 0; c < cells.length; c++) if (!this.ignored[c] && isAbsent(cells[c].trim())) return c;
     return -1;
   }
 
@@ -119,37 +131,53 @@ export class TableImporter {
 
   /** Pass 1. */
   scan(cells: readonly string[], line: number): void {
-    const missingAt = this.missingAt(cells);
+    const { absent, values, trimmed } = this;
+    let missingAt = -1;
+    for (let c = 0; c < cells.length; c++) {
+      const t = (trimmed[c] = cells[c].trim());
+      absent[c] = isAbsent(t) ? 1 : 0;
+      values[c] = absent[c] ? NaN : parseNumber(t) ?? NaN;
+      if (absent[c] && missingAt < 0 && !this.ignored[c]) missingAt = c;
+    }
     if (missingAt >= 0) this.firstMissing ??= { line, cell: cells[missingAt], column: missingAt };
     const keep = this.keeps(missingAt);
     if (keep) this.kept++;
     else this.dropped.push(line);
     for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c];
       const s = this.scans[c];
-      const v = parseNumber(cell);
-      const absent = isMissing(cell) || isNaNText(cell);
-      if (!absent) {
-        if (v !== undefined) s.numeric++;
-        else if (s.other++ === 0) s.firstOther = { line, cell, column: c };
+      const v = values[c];
+      const number = !Number.isNaN(v);
+      if (!absent[c]) {
+        if (number) s.numeric++;
+        else if (s.other++ === 0) s.firstOther = { line, cell: cells[c], column: c };
       }
-      if (v !== undefined && !Number.isFinite(v) && !this.ignored[c]) s.infinite ??= { line, cell, column: c };
+      if (number && !Number.isFinite(v) && !this.ignored[c]) s.infinite ??= { line, cell: cells[c], column: c };
       if (!keep || this.ignored[c]) continue;
-      if (v === undefined) {
+      if (number) s.moments.add(v);
+      else {
         s.unparsed++;
-        if (!absent) s.word ??= { line, cell, column: c };
-      } else s.moments.add(v);
-      const value = cell.trim();
-      if (value === '') s.empty++;
-      if (s.values) {
-        bump(s.values, value);
-        if (s.values.size > this.vocabularyLimit) s.values = undefined;
+        if (!absent[c]) s.word ??= { line, cell: cells[c], column: c };
       }
+      const value = trimmed[c];
+      if (value === '') s.empty++;
+      this.count(c, s, value);
       if (s.numbers) {
-        bump(s.numbers, String(v ?? NaN));
+        bump(s.numbers, String(v));
         if (s.numbers.size > this.vocabularyLimit) s.numbers = undefined;
       }
     }
+  }
+
+  /** Count a kept value while the column does not look numeric (numbers, no word yet) and is under the limit. */
+  private count(c: number, s: ColumnScan, value: string): void {
+    if (s.full) return;
+    if (!this.forcedCategory[c] && s.numeric > 0 && s.other === 0) {
+      if (s.values) { s.values = undefined; s.complete = false; }
+      return;
+    }
+    s.values ??= new Map();
+    bump(s.values, value);
+    if (s.values.size > this.vocabularyLimit) { s.values = undefined; s.complete = false; s.full = true; }
   }
 
   /**
@@ -194,7 +222,7 @@ export class TableImporter {
       );
     }
     const numericLabel = this.task === 'classification' && this.types[this.targetIndex] === 'number';
-    this.recount = header.map((_, c) => c).filter((c) => (this.types[c] === 'category' && !this.scans[c].values) || (c === this.targetIndex && numericLabel && !this.scans[c].numbers));
+    this.recount = header.map((_, c) => c).filter((c) => (this.types[c] === 'category' && !this.scans[c].complete) || (c === this.targetIndex && numericLabel && !this.scans[c].numbers));
     for (const c of this.recount) {
       if (this.types[c] === 'category') this.scans[c].values = new Map();
       else this.scans[c].numbers = new Map();
@@ -202,7 +230,7 @@ export class TableImporter {
     return this.recount.map((c) => header[c]);
   }
 
-  /** The extra pass `endScan` may ask for: vocabularies of category columns with many distinct values, without a limit. */
+  /** The extra pass `endScan` may ask for: vocabularies of category columns counted incompletely in pass 1, without a limit. */
   countCategories(cells: readonly string[]): void {
     if (!this.keeps(this.missingAt(cells))) return;
     for (const c of this.recount) {
@@ -272,9 +300,14 @@ export class TableImporter {
     return { name: this.name, fields, size: n, classes: this.classes };
   }
 
+  private changed(): DatasetError {
+    return new DatasetError('E_DATA_MALFORMED_ROW', `${this.file} changed while it was being imported (its rows differ from one reading to the next); import it again.`, { file: this.file });
+  }
+
   /** Pass 2: the sample of a kept row into `sink` (numeric features raw; NaN where missing). */
   encode(cells: readonly string[], sink: SampleSink): void {
     if (!this.keeps(this.missingAt(cells))) return;
+    if (this.encoded === this.kept) throw this.changed();
     const isTrain = this.train[this.encoded++] === 1;
     const out = this.features;
     for (const p of this.parts) {
@@ -308,8 +341,9 @@ export class TableImporter {
    * (a zero std becomes 1 so constant columns stay finite); a missing value becomes the training
    * mean (`missing: 'mean'`) or `fill` (`'constant'`) before scaling.
    */
-  finish(encoded: Dataset): TableImport {
-    if (this.encoded !== this.kept) throw new DatasetError('E_DATA_MALFORMED_ROW', `${this.file} changed while it was read (${this.kept} rows, then ${this.encoded}); import it again.`, { file: this.file });
+  finish(sink: SampleSink): TableImport {
+    if (this.encoded !== this.kept) throw this.changed();
+    const encoded = sink.finish();
     const columns: ColumnSummary[] = this.header.map((name, c) => {
       const type = this.types[c];
       const s = this.scans[c];

@@ -3,11 +3,11 @@
  * in-memory import (the stream threshold set to 0 bytes forces the streamed path), a cache that
  * never holds more than its bound, and a table many times bigger than its cache that trains.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backends';
-import { allocateField, chunkBytes, importSeriesWindows, permutation, TableImporter, type ChunkedDataset, type Dataset } from '../../core/data';
+import { allocateField, chunkBytes, importSeriesWindows, memorySink, permutation, TableImporter, type ChunkedDataset, type Dataset, type SinkFactory } from '../../core/data';
 import type { Project } from '../../core/project';
 import { findTemplate } from '../../core/templates';
 import type { RunEvent } from '../../core/train/events';
@@ -119,6 +119,25 @@ describe('streamed tables', () => {
     expect(recounted.columns).toEqual(plain.columns);
     for (const field of Object.keys(plain.dataset.fields)) expect(readAll(recounted.dataset, field)).toEqual(readAll(plain.dataset, field));
     expect(readAll(recounted.dataset, 'colour').slice(0, 3)).toEqual([2, 1, 0]); // red, green, blue sorted: blue 0, green 1, red 2
+  });
+
+  it('stop with a clear message when the file changes between its passes', async () => {
+    const path = join(dir, 'growing.csv');
+    writeFileSync(path, 'a,label\n1,x\n2,y\n');
+    const memorySinkThenGrow: SinkFactory = (spec) => {
+      appendFileSync(path, '3,x\n');
+      return memorySink(spec);
+    };
+    const error = await datasetError(() => streamTable(path, {}, {}, (n) => Array.from({ length: n }, (_, i) => i), memorySinkThenGrow));
+    expect([error.code, error.message]).toEqual(['E_DATA_MALFORMED_ROW', `${path} changed while it was being imported (its rows differ from one reading to the next); import it again.`]);
+  });
+
+  it('count again a category column whose first values looked like numbers', async () => {
+    write('sizes.csv', 'size,label\n1,x\n2,y\nS,x\nM,y\nL,x\nXL,y\n7,x\n');
+    const loaded = await loadDataset({ source: 'sizes.csv', kind: 'csv', options: { testFraction: 0 } }, streamed());
+    expect(loaded.description.columns?.[0]).toEqual({ name: 'size', type: 'category', missing: 0, categories: ['1', '2', '7', 'L', 'M', 'S', 'XL'].map((name) => ({ name, count: 1 })) });
+    // One-hot over the sorted vocabulary: 1, 2, 7, L, M, S, XL.
+    expect(readAll(loaded.train, 'features', [0, 6])).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
   });
 
   it('refuse ±Infinity in a numeric column wherever it is in its row, and report the first bad cell of the first bad row', async () => {

@@ -24,5 +24,5 @@ export async function streamTable(file: string, csv: CsvOptions, options: TableO
   if (table.endScan().length) await streamCsv(file, csv, (cells) => table.countCategories(cells));
   const samples = sink(table.plan(trainRows));
   await streamCsv(file, csv, (cells) => table.encode(cells, samples));
-  return { ...table.finish(samples.finish()), header: first.header, skipped: first.skipped };
+  return { ...table.finish(samples), header: first.header, skipped: first.skipped };
 }
