@@ -8,6 +8,7 @@
  *  - n is cut into NC-column blocks, k into KC blocks; per (jc, pc) opB is packed into NR = 8
  *    column micro-panels (k-major, zero padded: panel[p·8 + q]); per MC-row block opA into MR-row
  *    micro-panels (panel[p·MR + r]). Packing absorbs the transposes: the micro-kernel sees no stride.
+ *    (A transposed: the panel's MR values at p are contiguous in A and move as one vector.)
  *  - the micro-kernel keeps an MR×8 tile of C in MR·2 f32x4 accumulators; per p it loads two B
  *    vectors, splats MR A values and does MR·2 multiply-adds (relaxed_madd where the runtime has it).
  *    MR = 4: 8 accumulators + 3 operands = 11 of V8's 16 xmm registers (no spills).
@@ -73,7 +74,17 @@ function packA(): Fn {
   const [mc, kc, a, sai, sap, dst] = [0, 1, 2, 3, 4, 5];
   const i0 = f.local('i32'), r = f.local('i32'), p = f.local('i32'), src = f.local('i32'), out = f.local('i32'), sap4 = f.local('i32');
   f.emit(set(sap4, shl(get(sap), c(2))));
-  f.emit(forRange(i0, c(0), get(mc), MR,
+  f.emit(forRange(i0, c(0), get(mc), MR, ifThen(and(eq(get(sai), c(1)), le(add(get(i0), c(MR)), get(mc))),
+    // transposed A, full panel: the MR rows of column p are contiguous, one vector per p
+    [
+      ...set(out, add(get(dst), shl(mul(get(i0), get(kc)), c(2)))),
+      ...set(src, at(get(a), get(i0))),
+      ...forRange(p, c(0), get(kc), 1, [
+        ...v128store(get(out), v128load(get(src))),
+        ...inc(out, MR * 4),
+        ...inc(src, get(sap4)),
+      ]),
+    ],
     forRange(r, c(0), c(MR), 1, [
       ...set(out, add(add(get(dst), shl(mul(get(i0), get(kc)), c(2))), shl(get(r), c(2)))),
       ...ifThen(lt(add(get(i0), get(r)), get(mc)),
@@ -87,7 +98,7 @@ function packA(): Fn {
         ],
         forRange(p, c(0), get(kc), 1, [...f32store(get(out), f32const(0)), ...inc(out, MR * 4)]),
       ),
-    ])));
+    ]))));
   return f;
 }
 
