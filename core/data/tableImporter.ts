@@ -30,10 +30,20 @@ const ABSENT = new Set([...MISSING, 'nan']);
 /** Missing or "NaN" (every such word has at most 4 letters, so longer cells skip the lowercase copy). */
 const isAbsent = (trimmed: string): boolean => trimmed.length <= 4 && ABSENT.has(trimmed.toLowerCase());
 
+/**
+ * A number in decimal notation (1, -2.5, .5, 1e-3), or ±inf/±infinity in any case; anything else,
+ * hexadecimal, binary and octal literals included, is not a number.
+ */
 export function parseNumber(cell: string): number | undefined {
   const t = cell.trim();
-  if (t === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity)$/i.test(t)) return undefined;
-  return /inf/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : Number(t);
+  const c0 = t.charCodeAt(0);
+  // Digits, '.', '+' or '-' first: Number() reads exactly decimal notation then, except 0x/0b/0o.
+  if ((c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45) {
+    if (c0 === 48 && t.length > 1 && 'xXbBoO'.includes(t[1])) return undefined;
+    const v = Number(t);
+    if (!Number.isNaN(v)) return v;
+  }
+  return /^[+-]?(inf|infinity)$/i.test(t) ? (c0 === 45 ? -Infinity : Infinity) : undefined;
 }
 
 /** Distinct values counted per column in pass 1 before a category column needs a pass of its own. */

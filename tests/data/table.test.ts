@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importTable, trainValidationSplit } from '../../core/data';
+import { importTable, parseNumber, trainValidationSplit } from '../../core/data';
 import { readCsv } from '../../electron/services/datasets/csv';
 import { holdOut, loadDataset, recipeTrainRows } from '../../electron/services/datasets/load';
 import { ctx, datasetError, readAll, scratch } from './helpers';
@@ -71,6 +71,14 @@ describe('CSV import', () => {
     expect(error.message).toMatch(/missing\.csv line 3: column "a" is missing; .*drop, mean or constant/);
     const loaded = await loadDataset({ source: 'missing.csv', kind: 'csv', options: { missing: 'drop', testFraction: 0 } }, ctx(dir));
     expect(loaded.description.problems).toEqual([`${path}: 2 rows skipped for a missing value (lines 3, 4).`]);
+  });
+});
+
+describe('numbers in cells', () => {
+  it('reads decimal notation and ±inf, and nothing else, as numbers', () => {
+    const read = (cells: string[]) => cells.map((c) => parseNumber(c) ?? 'no');
+    expect(read(['1', ' -2.5 ', '.5', '+.5', '1.', '1e-3', '4E+1', '00012', '1e999', 'inf', '-Infinity', '+INF'])).toEqual([1, -2.5, 0.5, 0.5, 1, 0.001, 40, 12, Infinity, Infinity, -Infinity, Infinity]);
+    expect(read(['', ' ', '.', '-', '1e', '0x10', '0b1', '0o7', '1_000', '1 000', '1.2.3', 'NaN', 'twelve', '−1'])).toEqual(new Array(14).fill('no'));
   });
 });
 
