@@ -42,7 +42,7 @@ function close(fast: Float32Array, ref: Float64Array, what: string, rel: number,
 }
 
 const OUT = [3, 5, 7];
-const BROADCASTS: number[][] = [[3, 5, 7], [7], [5, 7], [3, 1, 1], [3, 5, 1], [1], []];
+const BROADCASTS: number[][] = [[3, 5, 7], [7], [5, 7], [3, 1, 1], [3, 5, 1], [1], [], [1, 5, 1], [5, 1]];
 const TOL: Partial<Record<UnaryPrim, number>> = { [Prim.Exp]: 2.5e-7, [Prim.Sigmoid]: 2.5e-7, [Prim.Tanh]: 5e-7 };
 
 describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
@@ -59,7 +59,7 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
     }
   });
 
-  it('binary ops and compares over same-shape, row, column and scalar broadcasts (either side)', () => {
+  it('binary ops and compares over same-shape, row, column, middle (per-channel) and scalar broadcasts (either side)', () => {
     const ops: (BinaryPrim | ComparePrim)[] = [Prim.Add, Prim.Sub, Prim.Mul, Prim.Div, Prim.Max, Prim.Min, Prim.Lt, Prim.Le, Prim.Gt, Prim.Ge, Prim.Eq, Prim.Ne];
     for (const op of ops) {
       for (const bs of BROADCASTS) {
@@ -88,12 +88,26 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
     const x = data(shape, 6, -2, 2);
     x[17] = NaN;
     for (const op of [Prim.Sum, Prim.ReduceMax] as const) {
-      for (const axes of [[2], [1, 2], [0], [0, 1], [-1], [0, 1, 2]]) {
+      for (const axes of [[2], [1, 2], [0], [0, 1], [-1], [0, 1, 2], [0, 2]]) {
         const outShape = K.reducedShape(shape, axes);
         const ref = new Float64Array(size(outShape));
         K.reduce(op, x, shape, axes, ref);
         const out = runFast(backend, simdStep(kernel(op, { axes }, [shape], outShape)), [x], ref.length);
         close(out, ref, `${op} axes ${axes}`, op === Prim.Sum ? 1e-6 * 330 : 0, op === Prim.Sum ? 1e-6 * 330 : 1e-30);
+      }
+    }
+  });
+
+  it('sum and reduceMax around kept middle axes (a conv bias gradient: N, H, W of NCHW)', () => {
+    const shape = [3, 4, 5, 7];
+    const x = data(shape, 13, -2, 2);
+    for (const op of [Prim.Sum, Prim.ReduceMax] as const) {
+      for (const axes of [[0, 2, 3], [0, 3], [0, 1, 3]]) {
+        const outShape = K.reducedShape(shape, axes);
+        const ref = new Float64Array(size(outShape));
+        K.reduce(op, x, shape, axes, ref);
+        const out = runFast(backend, simdStep(kernel(op, { axes }, [shape], outShape)), [x], ref.length);
+        close(out, ref, `${op} axes ${axes}`, op === Prim.Sum ? 1e-6 * 105 : 0, op === Prim.Sum ? 1e-6 * 105 : 1e-30);
       }
     }
   });

@@ -2,7 +2,8 @@
  * @file Elementwise chains and reductions generated as WebAssembly SIMD128 (f32x4) functions.
  *
  * Elementwise: the output is viewed as [outer, inner] at a split where every leaf is `full`,
- * `inner` (x[j]), `outer` (x[p]) or `scalar` (jsgen.ts's patterns). The function
+ * `inner` (x[j]), `outer` (x[p]) or `scalar` (jsgen.ts's patterns), or `middle` (x[p mod M]: a
+ * per-channel bias). The function
  *   f(leaf pointers..., out, p0, p1)
  * computes rows p0 ≤ p < p1: four lanes at a time, then the row's tail one lane at a time with the
  * same vector code (loads splat one value, lane 0 is stored), so both paths round alike. Every
@@ -19,7 +20,8 @@
  *
  * Reductions (sum, reduceMax) over all trailing axes, out[p] = ⊕_j x[p, j], with four lane
  * accumulators folded at the row's end; or over all leading axes, out[j] = ⊕_p x[p, j], row by row
- * into the output (it stays in cache). Sums accumulate in f32.
+ * into the output (it stays in cache); or over both around kept middle axes, x as [A, B, C]:
+ * out[b] = ⊕_a (⊕_c x[a, b, c]), rows folded as in the trailing case. Sums accumulate in f32.
  */
 import { Prim, type ReducePrim } from '../../../ir/prims';
 import type { Operand } from '../../../compile/fuse';
@@ -120,7 +122,7 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
   if (emits.some((e) => e === undefined)) return undefined;
   const out = kernels[kernels.length - 1].output.shape;
   for (let s = 0; s <= out.length; s++) {
-    const access = leafShapes.map((shape) => classify(shape, out, s));
+    const access = leafShapes.map((shape) => classify(shape, out, s) ?? middle(shape, out, s));
     if (access.some((a) => a === undefined)) continue;
     const outer = sizeOf(out.slice(0, s)), inner = sizeOf(out.slice(s));
     const L = leafShapes.length;
@@ -131,13 +133,14 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
     const nodeLocals = kernels.map(() => fn.local('v128'));
     const hoisted: Code[] = [], perRow: Code[] = [];
     const load = (vector: boolean): Code[] => access.map((a, i) => {
-      if (a === 'scalar' || a === 'outer') return [];
+      if (a === 'scalar' || a === 'outer' || typeof a === 'number') return []; // loaded once per row or kernel
       const addr = a === 'full' ? add(add(get(i), get(row)), get(jb)) : add(get(i), get(jb));
       return set(leafLocals[i], vector ? v128load(addr) : loadSplat(addr));
     });
     access.forEach((a, i) => {
       if (a === 'scalar') hoisted.push(set(leafLocals[i], loadSplat(get(i))));
       if (a === 'outer') perRow.push(set(leafLocals[i], loadSplat(add(get(i), shl(get(p), c(2))))));
+      if (typeof a === 'number') perRow.push(set(leafLocals[i], loadSplat(add(get(i), shl(remU(get(p), c(a)), c(2))))));
     });
     const compute = (): Code[] => kernels.map((kn, t) => {
       const args = operands[t].map((o) => get('leaf' in o ? leafLocals[o.leaf] : nodeLocals[o.node]));
@@ -158,6 +161,22 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
   return undefined;
 }
 
+const remU = (a: Code, b: Code): Code => [...a, ...b, 0x70];
+
+/**
+ * A leaf varying only along axes [s1, s) of the output (1 elsewhere, e.g. a conv bias [1, C, 1, 1]
+ * against [N, C, H, W] at s = 2): per row p of [outer, inner] its value is x[p mod M],
+ * M = Π out[s1..s). Returns M, or undefined.
+ */
+function middle(shape: readonly number[], out: readonly number[], s: number): number | undefined {
+  const dims = [...new Array<number>(out.length - shape.length).fill(1), ...shape];
+  if (dims.slice(s).some((d) => d !== 1)) return undefined;
+  let s1 = s;
+  while (s1 > 0 && dims[s1 - 1] === out[s1 - 1]) s1--;
+  if (dims.slice(0, s1).some((d) => d !== 1) || s1 === s) return undefined;
+  return sizeOf(out.slice(s1, s));
+}
+
 /** One elementwise kernel as a chain of one. */
 export function simdElementwise(kn: Kernel): SimdElementwise | undefined {
   return simdChain([kn], [kn.inputs.map((_, i) => ({ leaf: i }))], kn.inputs.map((x) => x.shape));
@@ -170,10 +189,28 @@ export interface SimdReduce {
   extent: number;
 }
 
+/**
+ * Reduced axes around a block of kept ones: x viewed as [A, B, C] with A and C reduced and B kept
+ * (size-1 axes either way), e.g. a conv bias gradient: Σ over N, H, W of [N, C, H, W].
+ */
+function middleSplit(kn: Kernel & { prim: ReducePrim }): { a: number; b: number; c: number } | undefined {
+  const shape = kn.inputs[0].shape;
+  const rank = shape.length;
+  const axes = new Set(kn.params.axes.map((x) => (x < 0 ? x + rank : x)));
+  const kept = shape.map((d, i) => d !== 1 && !axes.has(i));
+  const first = kept.indexOf(true), last = kept.lastIndexOf(true);
+  if (first < 0 || shape.slice(first, last + 1).some((d, i) => d !== 1 && !kept[first + i])) return undefined;
+  return { a: sizeOf(shape.slice(0, first)), b: sizeOf(shape.slice(first, last + 1)), c: sizeOf(shape.slice(last + 1)) };
+}
+
 export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | undefined {
-  const split = reduceSplit(kn);
+  const m = middleSplit(kn);
+  const split: { outer: number; inner: number; trailing: boolean; kept?: number } | undefined = reduceSplit(kn)
+    ?? (m === undefined || m.a === 1 || m.c === 1 ? undefined : { outer: m.a * m.b, inner: m.c, trailing: true, kept: m.b });
   if (split === undefined) return undefined;
   const { outer, inner, trailing } = split;
+  /** middle: row q's fold goes into out[q mod kept] */
+  const kept = split.kept ?? 0;
   const sum = kn.prim === Prim.Sum;
   const fn = new Fn('r', 4);
   const [X, OUT, LO, HI] = [0, 1, 2, 3];
@@ -185,15 +222,24 @@ export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | unde
     const inner4 = inner - (inner % 4);
     const lane = (l: number): Code => extractLane(get(acc), l);
     const fold = (a: Code, b: Code): Code => (sum ? f32add(a, b) : f32max(a, b));
-    fn.emit(forRange(q, get(LO), get(HI), 1, [
+    const rows = forRange(q, get(LO), get(HI), 1, [
       ...set(i, add(get(X), mul(get(q), c(inner * 4)))),
       ...set(end, add(get(i), c(inner4 * 4))),
       ...set(acc, init),
       ...forRange(i, get(i), get(end), 16, set(acc, combine(get(acc), v128load(get(i))))),
       ...set(s, fold(fold(lane(0), lane(1)), fold(lane(2), lane(3)))),
       ...forRange(i, get(i), add(get(end), c((inner - inner4) * 4)), 4, set(s, fold(get(s), f32load(get(i))))),
-      ...f32store(add(get(OUT), shl(get(q), c(2))), get(s)),
-    ]));
+      ...(kept === 0
+        ? f32store(add(get(OUT), shl(get(q), c(2))), get(s))
+        : f32store(add(get(OUT), shl(remU(get(q), c(kept)), c(2))), fold(f32load(add(get(OUT), shl(remU(get(q), c(kept)), c(2)))), get(s)))),
+    ]);
+    if (kept === 0) {
+      fn.emit(rows);
+      return { fn, extent: outer };
+    }
+    // every row adds into its kept index: the whole range at once (one thread), out initialised first
+    fn.emit(forRange(q, c(0), c(kept), 1, f32store(add(get(OUT), shl(get(q), c(2))), f32const(sum ? 0 : -Infinity))));
+    fn.emit(rows);
     return { fn, extent: outer };
   }
   // columns [lo, hi): out[j] = init, then row by row out[j] ⊕= x[p, j]; lo is a multiple of 4 except at the end
