@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import type SharpModule from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
 import { ChunkedDataset, DatasetError, describeFormat, firstFew, sniffFormat, type FieldSpec } from '../../../core/data';
@@ -22,11 +23,11 @@ export interface ImageOptions {
   chunkRows?: number;
   /** Decoded chunks kept in memory. */
   cacheChunks?: number;
-  /** Images read and decoded at once (default 8; sharp decodes on its own thread pool). */
+  /** Images read and decoded at once (default: the cores, 2 to 8; sharp decodes on its own thread pool). */
   concurrency?: number;
 }
 
-const DECODE_CONCURRENCY = 8;
+const DECODE_CONCURRENCY = Math.min(8, Math.max(2, availableParallelism()));
 
 /**
  * `work` over `items` with at most `limit` in flight, each result handed to `take` in the items'
