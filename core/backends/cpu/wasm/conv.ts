@@ -4,7 +4,8 @@
  * P = OH·OW; col holds every sample's im2col matrix, [N][K][P], in runtime memory.
  *   forward:         y_n[O, P] = w[O, K] · col_n           one gemmBatch over n (w shared: stride 0)
  *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
- *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample
+ *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample, or
+ *                    one gemm over all samples (k = N·P) when im2col is generated
  * gemmBatch splits the samples across threads. Without padding, im2col is one strided copy
  *   col[n, c, a, b, i, j] = x[n, c, i·sh + a·dh, j·sw + b·dw]
  * and col2im the same walk accumulating into x: both generated as WebAssembly (movegen.ts). With
@@ -62,13 +63,19 @@ function im2col(g: Geometry, x: Float32Array, col: Float32Array, adjoint: boolea
   }
 }
 
+/** Every window inside x: no padding read (bottom/right padding may be unused). */
+const readsNoPadding = (g: Geometry): boolean =>
+  g.pt === 0 && g.pl === 0 && (g.oh - 1) * g.sh + (g.kh - 1) * g.dh < g.h && (g.ow - 1) * g.sw + (g.kw - 1) * g.dw < g.w;
+
+/** Element strides in x of the im2col walk [N, C, KH, KW, OH, OW]. */
+const xWalk = (g: Geometry): number[] => [g.c * g.h * g.w, g.h * g.w, g.dh * g.w, g.dw, g.sh * g.w, g.sw];
+
 /** im2col (or its adjoint) as a generated function f(x, col) when there is no padding. */
 function im2colWasm(g: Geometry, lib: KernelModule | undefined, adjoint: boolean): ((x: Float32Array, col: Float32Array) => void) | undefined {
-  // every window inside x: no padding read (bottom/right padding may be unused)
-  if (lib === undefined || g.pt !== 0 || g.pl !== 0 || (g.oh - 1) * g.sh + (g.kh - 1) * g.dh >= g.h || (g.ow - 1) * g.sw + (g.kw - 1) * g.dw >= g.w) return undefined;
-  const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW, sh, sw, dh, dw } = g;
+  if (lib === undefined || !readsNoPadding(g)) return undefined;
+  const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW } = g;
   const shape = [N, C, KH, KW, OH, OW];
-  const xStrides = [C * H * W, H * W, dh * W, dw, sh * W, sw];
+  const xStrides = xWalk(g);
   const colStrides = [C * KH * KW * OH * OW, KH * KW * OH * OW, KW * OH * OW, OH * OW, OW, 1];
   const fn = new Fn('im2col', 2);
   const cp: StridedCopy = adjoint
@@ -80,6 +87,27 @@ function im2colWasm(g: Geometry, lib: KernelModule | undefined, adjoint: boolean
   return (x, col) => slot.f(x.byteOffset, col.byteOffset);
 }
 
+/**
+ * The weight gradient as one GEMM over every sample (no padding read): x unrolled as
+ * colᵀ[K][N·P] and dy transposed to dyᵀ[O][N·P] (one generated pass), then
+ *   dw[O, K] = dyᵀ · colᵀᵀ   (k = N·P)
+ * instead of N small accumulating products (O and K are often below one register tile).
+ */
+function weightGradWasm(rt: WasmRuntime, g: Geometry, lib: KernelModule | undefined): F32Step | undefined {
+  if (lib === undefined || !readsNoPadding(g)) return undefined;
+  const { n: N, c: C, kh: KH, kw: KW, oh: OH, ow: OW, o: O } = g;
+  const K = C * KH * KW, P = OH * OW, NP = N * P;
+  const colT = rt.scratch((K + O) * NP * 4), dyT = colT + K * NP * 4;
+  const fn = new Fn('im2colT', 4); // (x, dy, colT, dyT)
+  fn.emit(copyCode(fn, 2, { from: 0, shape: [N, C, KH, KW, OH, OW], src: xWalk(g), srcBase: 0, dst: [P, KH * KW * NP, KW * NP, NP, OW, 1], dstBase: 0 }));
+  fn.emit(copyCode(fn, 3, { from: 1, shape: [N, O, P], src: [O * P, P, 1], srcBase: 0, dst: [P, NP, 1], dstBase: 0 }));
+  const slot = lib.add(fn);
+  return ([x, dy], dw) => {
+    slot.f(x.byteOffset, dy.byteOffset, colT, dyT);
+    gemm(rt, O, K, NP, dyT, NP, 1, colT, 1, NP, dw.byteOffset, K, false);
+  };
+}
+
 export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Step | undefined {
   if (k.prim !== Prim.Conv2d && k.prim !== Prim.Conv2dBackwardInput && k.prim !== Prim.Conv2dBackwardWeight) return undefined;
   if (k.params.groups !== 1) return undefined;
@@ -88,6 +116,10 @@ export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Ste
   const yShape = k.prim === Prim.Conv2d ? k.output.shape : k.inputs[k.prim === Prim.Conv2dBackwardInput ? 0 : 1].shape;
   const g = geometry(xShape, wShape, yShape, k.params);
   const K = g.c * g.kh * g.kw, P = g.oh * g.ow, O = g.o, N = g.n;
+  if (k.prim === Prim.Conv2dBackwardWeight) {
+    const whole = weightGradWasm(rt, g, lib);
+    if (whole !== undefined) return whole;
+  }
   const colPtr = rt.scratch(N * K * P * 4);
   const col = rt.f32(colPtr, N * K * P);
   const adjoint = k.prim === Prim.Conv2dBackwardInput;
