@@ -10,7 +10,7 @@
  * step rounds to f32 (as the unfused kernels do); no fused multiply-add.
  *
  * Math beyond IEEE + − × ÷ √ min max:
- *   exp(x)     = 2ⁿ·e^r, n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), e^r by the degree-6
+ *   exp(x)     = 2ⁿ·e^r, n = round(x·log2 e) (by adding 1.5·2²³), r = x − n·ln 2 (two-part ln 2), e^r by the degree-6
  *                polynomial of Cephes expf (≈1 ulp); 2ⁿ built in the exponent bits as 2^(n−1)·2 so
  *                n = 128 still reaches +∞; x > 88.7228 → +∞, x < −86.5 → 0 (|error| < 3e-38)
  *   sigmoid(x) = s or e·s, e = exp(−|x|), s = 1 / (1 + e)  (no overflow either side)
@@ -36,7 +36,7 @@ import { classify, reduceSplit } from './jsgen';
 const OP = {
   eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46,
   and: 0x4e, andnot: 0x4f, or: 0x50, bitselect: 0x52,
-  nearest: 0x6a, i32shl: 0xab, i32add: 0xae, i32splat: 0x11, trunc: 0xf8,
+  i32shl: 0xab, i32add: 0xae, i32splat: 0x11,
   abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9,
 } as const;
 
@@ -51,19 +51,25 @@ function keep(fn: Fn, code: Code): { init: Code; ref: Code } {
   return { init: set(l, code), ref: get(l) };
 }
 
+const MAGIC = 12582912; // 1.5·2²³
+const MAGIC_BITS = 0x4b400000;
+
 function exp(fn: Fn, x: Code): Code {
   const X = keep(fn, x);
   const xc = keep(fn, v('max', v('min', X.ref, k(88.72283935546875)), k(-86.5)));
-  const n = keep(fn, v('nearest', v('mul', xc.ref, k(Math.LOG2E))));
+  // j = x·log2 e + 1.5·2²³ rounds to an integer n in the low mantissa bits: n = j − 1.5·2²³ as a
+  // float, and bits(j) − bits(1.5·2²³) as an integer (|n| ≤ 128 ≪ 2²²)
+  const j = keep(fn, v('add', v('mul', xc.ref, k(Math.LOG2E)), k(MAGIC)));
+  const n = keep(fn, v('sub', j.ref, k(MAGIC)));
   const r = keep(fn, v('sub', v('sub', xc.ref, v('mul', n.ref, k(0.693359375))), v('mul', n.ref, k(-2.12194440e-4))));
   let p = k(1.9875691500e-4);
   for (const coef of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) p = v('add', v('mul', p, r.ref), k(coef));
   const er = v('add', v('add', v('mul', p, v('mul', r.ref, r.ref)), r.ref), k(1));
   // 2^(n−1): biased exponent n − 1 + 127 in bits 23..30
-  const scale = v('i32shl', v('i32add', v('trunc', n.ref), simdOp(OP.i32splat, c(126))), c(23));
+  const scale = v('i32shl', v('i32add', j.ref, simdOp(OP.i32splat, c(126 - MAGIC_BITS))), c(23));
   const y = v('mul', v('mul', er, scale), k(2));
   const big = v('bitselect', k(Infinity), y, v('gt', X.ref, k(88.72283935546875)));
-  return [...X.init, ...xc.init, ...n.init, ...r.init, ...v('andnot', big, v('lt', X.ref, k(-86.5)))];
+  return [...X.init, ...xc.init, ...j.init, ...n.init, ...r.init, ...v('andnot', big, v('lt', X.ref, k(-86.5)))];
 }
 
 function sigmoid(fn: Fn, x: Code): Code {
