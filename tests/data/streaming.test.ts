@@ -23,7 +23,7 @@ const write = (name: string, text: string) => writeFileSync(join(dir, name), tex
 
 /** The in-memory import, and the streamed one with tiny chunks (7 rows) and a cache of two chunks. */
 const memory = (): LoadContext => ({ ...ctx(dir), cacheDir: join(dir, 'cache') });
-const streamed = (watch?: (d: ChunkedDataset) => void): LoadContext => ({ ...memory(), streamAboveBytes: 0, chunkRows: 7, cacheBytes: 1, watch });
+const streamed = (watch?: (d: ChunkedDataset, s: SpillChunkSource) => void): LoadContext => ({ ...memory(), streamAboveBytes: 0, chunkRows: 7, cacheBytes: 1, watch });
 
 /** Every batch of an epoch in `seed` order, concatenated. */
 function epoch(dataset: Dataset, field: string, batch: number, seed: number): number[] {
@@ -291,7 +291,8 @@ describe('a table much bigger than its cache', () => {
     write('big.csv', ['a,b,side,inside', ...rows].join('\n'));
     const options = { target: 'inside', task: 'regression', targetField: 'label', testFraction: 0.1 };
     const watched: ChunkedDataset[] = [];
-    const loaded = await loadDataset({ source: 'big.csv', kind: 'csv', options }, { ...streamed((d) => watched.push(d)), chunkRows: 64, seed: 1, validationSplit: 0.2 });
+    const sources: SpillChunkSource[] = [];
+    const loaded = await loadDataset({ source: 'big.csv', kind: 'csv', options }, { ...streamed((d, s) => { watched.push(d); sources.push(s); }), chunkRows: 64, seed: 1, validationSplit: 0.2 });
     expect(loaded.train.fields.features.shape).toEqual([5]);
     const losses: number[] = [];
     for await (const event of trainSupervised({ runId: 'big', project: mlp(5, 'big', options), data: loaded, backend: createBackend('cpu'), backendReport: { kind: 'cpu', detail: 'float32', reason: 'test' } }) as AsyncIterable<RunEvent>) {
@@ -305,5 +306,7 @@ describe('a table much bigger than its cache', () => {
     expect(chunked.maxChunks).toBe(2);
     expect(chunked.stats.held).toBeLessThanOrEqual(2);
     expect(chunked.stats.sampleReads).toBeGreaterThan(4000);
+    // The trainer gathers features, then labels, of the same rows: one read of each record serves both.
+    expect(sources[0].counts.recordHits).toBeGreaterThan(0.9 * sources[0].counts.sampleReads);
   });
 });

@@ -16,7 +16,7 @@ import { BUILTINS, loadBuiltinDataset, type DatasetSplits } from './builtin';
 import { readCsv, readHead } from './csv';
 import { describeSkippedImages, importImageFolder } from './images';
 import { readNpz } from './npz';
-import { spillSink } from './spill';
+import { spillSink, type SpillChunkSource } from './spill';
 import { streamSeries } from './seriesStream';
 import { streamTable } from './tableStream';
 import { DatasetOptions } from './options';
@@ -40,8 +40,8 @@ export interface LoadContext {
   /** Streamed tables and series: samples per chunk and the bound of the cache of decoded chunks. */
   chunkRows?: number;
   cacheBytes?: number;
-  /** Called with each streamed dataset made (tests and benchmarks watch its cache). */
-  watch?: (dataset: ChunkedDataset) => void;
+  /** Called with each streamed dataset made and its chunk file (tests and benchmarks watch their caches). */
+  watch?: (dataset: ChunkedDataset, source: SpillChunkSource) => void;
 }
 
 const STREAM_ABOVE_BYTES = 16 * 2 ** 20;

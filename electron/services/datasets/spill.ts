@@ -1,31 +1,43 @@
 /**
  * @file Decoded samples spilled to a file in fixed-size chunks, read back by chunk: the disk side
- * of `ChunkedDataset`. Chunk k starts at byte k * chunkBytes and holds, field after field,
- * chunkRows samples of 4-byte values (f32 or i32, little-endian; the last chunk is padded).
+ * of `ChunkedDataset`. Chunk k starts at byte k * chunkBytes and holds chunkRows records; a record
+ * is one sample's fields back to back, 4-byte values (f32 or i32, little-endian; the last chunk is
+ * padded). Records keep a sample in one place, so a shuffled batch reads each sample with one
+ * positioned read: the fields it does not ask for yet wait in a small record cache for the next
+ * `gather` (the trainer reads the features, then the label, of the same rows).
  * A worker thread reads the chunks asked for ahead of time into a SharedArrayBuffer, so the
- * training loop's `gather` finds them decoded without waiting on the disk.
+ * training loop's in-order `gather` finds them decoded without waiting on the disk.
  */
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ChunkedDataset, chunksWithin, sampleSize, type ChunkSource, type FieldArray, type FieldSpec, type SinkFactory } from '../../../core/data';
 
-function chunkLayout(fields: Readonly<Record<string, FieldSpec>>, chunkRows: number) {
+/** Field offsets within a record, in 4-byte values. */
+function recordLayout(fields: Readonly<Record<string, FieldSpec>>, chunkRows: number) {
   let offset = 0;
   const parts = Object.entries(fields).map(([name, spec]) => {
-    const values = chunkRows * sampleSize(spec);
-    const part = { name, spec, offset, values };
-    offset += values * 4;
+    const n = sampleSize(spec);
+    const part = { name, spec, offset, n };
+    offset += n;
     return part;
   });
-  return { parts, chunkBytes: offset };
+  return { parts, recordValues: offset, recordBytes: offset * 4, chunkBytes: chunkRows * offset * 4 };
 }
+
+type Layout = ReturnType<typeof recordLayout>;
+
+/** Float32 and Int32 views of the same bytes (a record mixes both). */
+const viewsOf = (bytes: Uint8Array) => ({
+  f32: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2),
+  i32: new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2),
+});
 
 export class SpillWriter {
   private readonly fd: number;
-  private readonly layout: ReturnType<typeof chunkLayout>;
+  private readonly layout: Layout;
   private readonly buffer: Uint8Array;
-  private readonly views: Record<string, FieldArray> = {};
+  private readonly views: ReturnType<typeof viewsOf>;
   private row = 0;
   private chunks = 0;
   size = 0;
@@ -36,18 +48,14 @@ export class SpillWriter {
     readonly chunkRows: number,
   ) {
     this.fd = openSync(file, 'w');
-    this.layout = chunkLayout(fields, chunkRows);
+    this.layout = recordLayout(fields, chunkRows);
     this.buffer = new Uint8Array(this.layout.chunkBytes);
-    for (const part of this.layout.parts) {
-      this.views[part.name] = part.spec.dtype === 'i32' ? new Int32Array(this.buffer.buffer, part.offset, part.values) : new Float32Array(this.buffer.buffer, part.offset, part.values);
-    }
+    this.views = viewsOf(this.buffer);
   }
 
   append(sample: Record<string, ArrayLike<number>>): void {
-    for (const part of this.layout.parts) {
-      const n = sampleSize(part.spec);
-      this.views[part.name].set(sample[part.name], this.row * n);
-    }
+    const base = this.row * this.layout.recordValues;
+    for (const part of this.layout.parts) (part.spec.dtype === 'i32' ? this.views.i32 : this.views.f32).set(sample[part.name], base + part.offset);
     this.size++;
     if (++this.row === this.chunkRows) this.flush();
   }
@@ -64,6 +72,40 @@ export class SpillWriter {
     closeSync(this.fd);
   }
 }
+
+/** Records read one by one, kept for the next gather of their other fields: FIFO over a fixed buffer. */
+class RecordCache {
+  private readonly slotOf = new Map<number, number>();
+  private readonly keys: Int32Array;
+  private readonly bytes: Uint8Array;
+  readonly views: ReturnType<typeof viewsOf>;
+  private next = 0;
+
+  constructor(
+    private readonly recordBytes: number,
+    capacity: number,
+  ) {
+    this.keys = new Int32Array(capacity).fill(-1);
+    this.bytes = new Uint8Array(capacity * recordBytes);
+    this.views = viewsOf(this.bytes);
+  }
+
+  /** The slot holding record `index`, read with `read(into)` when it is not there. */
+  slot(index: number, read: (into: Uint8Array) => void): { slot: number; hit: boolean } {
+    const held = this.slotOf.get(index);
+    if (held !== undefined) return { slot: held, hit: true };
+    const slot = this.next;
+    this.next = (slot + 1) % this.keys.length;
+    if (this.keys[slot] >= 0) this.slotOf.delete(this.keys[slot]);
+    read(this.bytes.subarray(slot * this.recordBytes, (slot + 1) * this.recordBytes));
+    this.keys[slot] = index;
+    this.slotOf.set(index, slot);
+    return { slot, hit: false };
+  }
+}
+
+/** Bytes of records kept for their other fields (part of a spilled dataset's memory bound). */
+const RECORD_CACHE_BYTES = 4 * 2 ** 20;
 
 /** Reads a worker runs: fill the slot, then publish "chunk k is in slot s" with Atomics. */
 const PREFETCH_WORKER = `
@@ -97,14 +139,16 @@ export class SpillChunkSource implements ChunkSource {
   readonly size: number;
   readonly classes?: readonly string[];
   private readonly fd: number;
-  private readonly layout: ReturnType<typeof chunkLayout>;
+  private readonly layout: Layout;
+  private readonly records?: RecordCache;
+  private scratch = new Uint8Array(0);
   private worker?: Worker;
   /** Per slot: 0 free, -(k+1) loading chunk k, k+1 holding chunk k. */
   private control?: Int32Array;
   private slots?: Uint8Array;
   private nextSlot = 0;
   /** Chunks served from the prefetcher and read on this thread (for tests and benchmarks). */
-  readonly counts = { prefetched: 0, direct: 0, sampleReads: 0 };
+  readonly counts = { prefetched: 0, direct: 0, sampleReads: 0, recordHits: 0 };
 
   constructor(
     readonly file: string,
@@ -116,7 +160,8 @@ export class SpillChunkSource implements ChunkSource {
     this.size = options.size;
     this.classes = options.classes;
     this.fd = openSync(file, 'r');
-    this.layout = chunkLayout(fields, chunkRows);
+    this.layout = recordLayout(fields, chunkRows);
+    if (this.layout.parts.length > 1) this.records = new RecordCache(this.layout.recordBytes, Math.max(64, Math.floor(RECORD_CACHE_BYTES / this.layout.recordBytes)));
     const slots = options.prefetchSlots ?? 2;
     if (slots > 0) {
       const control = new SharedArrayBuffer(4 * slots);
@@ -130,10 +175,23 @@ export class SpillChunkSource implements ChunkSource {
     }
   }
 
+  /** A chunk's records to one array per field (a single field is its records already). */
   private decode(bytes: Uint8Array): Record<string, FieldArray> {
+    const { parts, recordValues } = this.layout;
+    if (parts.length === 1) {
+      const [part] = parts;
+      return { [part.name]: part.spec.dtype === 'i32' ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) };
+    }
+    const views = viewsOf(bytes);
     const out: Record<string, FieldArray> = {};
-    for (const part of this.layout.parts) {
-      out[part.name] = part.spec.dtype === 'i32' ? new Int32Array(bytes.buffer, bytes.byteOffset + part.offset, part.values) : new Float32Array(bytes.buffer, bytes.byteOffset + part.offset, part.values);
+    for (const { name, spec, offset, n } of parts) {
+      const src = spec.dtype === 'i32' ? views.i32 : views.f32;
+      const dst = spec.dtype === 'i32' ? new Int32Array(this.chunkRows * n) : new Float32Array(this.chunkRows * n);
+      for (let r = 0, at = offset; r < this.chunkRows; r++, at += recordValues) {
+        if (n === 1) dst[r] = src[at];
+        else dst.set(src.subarray(at, at + n), r * n);
+      }
+      out[name] = dst;
     }
     return out;
   }
@@ -178,16 +236,37 @@ export class SpillChunkSource implements ChunkSource {
     this.readRows(index, 1, field, out, at);
   }
 
-  /** `count` consecutive samples of one chunk: a field's rows are contiguous in it, so one read. */
+  /**
+   * `count` consecutive samples of one chunk: their records are contiguous, so one read. A single
+   * record goes through the record cache (its other fields are asked for next).
+   */
   readRows(index: number, count: number, field: string, out: FieldArray, at: number): void {
     const part = this.layout.parts.find((p) => p.name === field);
     if (!part) throw new Error(`${this.file} has no field "${field}".`);
-    const n = sampleSize(part.spec);
     const k = Math.floor(index / this.chunkRows);
     if (Math.floor((index + count - 1) / this.chunkRows) !== k) throw new Error(`${this.file}: rows ${index}..${index + count - 1} span two chunks.`);
-    const position = k * this.layout.chunkBytes + part.offset + (index - k * this.chunkRows) * n * 4;
-    readSync(this.fd, new Uint8Array(out.buffer, out.byteOffset + at * n * 4, count * n * 4), 0, count * n * 4, position);
+    const { recordBytes, recordValues } = this.layout;
+    const position = k * this.layout.chunkBytes + (index - k * this.chunkRows) * recordBytes;
+    const { n, offset } = part;
+    if (!this.records) {
+      readSync(this.fd, new Uint8Array(out.buffer, out.byteOffset + at * n * 4, count * n * 4), 0, count * n * 4, position);
+      this.counts.sampleReads += count;
+      return;
+    }
+    if (count === 1) {
+      const { slot, hit } = this.records.slot(index, (into) => readSync(this.fd, into, 0, recordBytes, position));
+      if (hit) this.counts.recordHits++;
+      else this.counts.sampleReads++;
+      const src = part.spec.dtype === 'i32' ? this.records.views.i32 : this.records.views.f32;
+      out.set(src.subarray(slot * recordValues + offset, slot * recordValues + offset + n), at * n);
+      return;
+    }
+    if (this.scratch.length < count * recordBytes) this.scratch = new Uint8Array(count * recordBytes);
+    readSync(this.fd, this.scratch, 0, count * recordBytes, position);
     this.counts.sampleReads += count;
+    const views = viewsOf(this.scratch);
+    const src = part.spec.dtype === 'i32' ? views.i32 : views.f32;
+    for (let r = 0; r < count; r++) out.set(src.subarray(r * recordValues + offset, r * recordValues + offset + n), (at + r) * n);
   }
 
   close(): void {
