@@ -187,9 +187,10 @@ export class SpillChunkSource implements ChunkSource {
     for (const { name, spec, offset, n } of parts) {
       const src = spec.dtype === 'i32' ? views.i32 : views.f32;
       const dst = spec.dtype === 'i32' ? new Int32Array(this.chunkRows * n) : new Float32Array(this.chunkRows * n);
-      for (let r = 0, at = offset; r < this.chunkRows; r++, at += recordValues) {
-        if (n === 1) dst[r] = src[at];
-        else dst.set(src.subarray(at, at + n), r * n);
+      // Short fields copy value by value (a subarray per row costs more than the copy).
+      for (let r = 0, at = offset, to = 0; r < this.chunkRows; r++, at += recordValues, to += n) {
+        if (n <= 64) for (let j = 0; j < n; j++) dst[to + j] = src[at + j];
+        else dst.set(src.subarray(at, at + n), to);
       }
       out[name] = dst;
     }
