@@ -35,7 +35,8 @@ function packB(): Fn {
   const f = new Fn('packB', 6);
   const [kc, nc, b, sbp, sbj, dst] = [0, 1, 2, 3, 4, 5];
   const j0 = f.local('i32'), p = f.local('i32'), q = f.local('i32'), src = f.local('i32'), out = f.local('i32');
-  const sbp4 = f.local('i32');
+  const sbp4 = f.local('i32'), sbj4 = f.local('i32'), tail = f.local('i32');
+  const cols = Array.from({ length: NR }, () => f.local('v128')), tmp = Array.from({ length: 4 }, () => f.local('v128'));
   f.emit(set(sbp4, shl(get(sbp), c(2))));
   f.emit(forRange(j0, c(0), get(nc), NR,
     [
@@ -51,6 +52,26 @@ function packB(): Fn {
             ...inc(src, get(sbp4)),
           ]),
         ],
+        // B transposed (columns contiguous along p), full panel: 4×4 blocks transposed in registers
+        // for p in steps of 4, then the last kc mod 4 values column by column
+        ifThen(and(eq(get(sbp), c(1)), le(add(get(j0), c(NR)), get(nc))), [
+          ...set(src, at(get(b), mul(get(j0), get(sbj)))),
+          ...set(sbj4, shl(get(sbj), c(2))),
+          ...forRange(p, c(0), and(get(kc), c(-4)), 4, [
+            ...cols.flatMap((l, t) => set(l, v128load(add(get(src), mul(get(sbj4), c(t)))))),
+            ...transpose4(cols.slice(0, 4), tmp, get(out), 0),
+            ...transpose4(cols.slice(4, 8), tmp, get(out), 16),
+            ...inc(out, 4 * NR * 4),
+            ...inc(src, 16),
+          ]),
+          ...forRange(q, c(0), c(NR), 1, [
+            ...set(tail, add(get(src), mul(get(sbj4), get(q)))),
+            ...forRange(p, and(get(kc), c(-4)), get(kc), 1, [
+              ...f32store(at(get(dst), add(add(mul(get(j0), get(kc)), shl(get(p), c(3))), get(q))), f32load(get(tail))),
+              ...inc(tail, 4),
+            ]),
+          ]),
+        ],
         // strided or edge panel: column by column, zero past nc
         forRange(q, c(0), c(NR), 1,
           ifThen(lt(add(get(j0), get(q)), get(nc)),
@@ -62,10 +83,32 @@ function packB(): Fn {
               ]),
             ],
             forRange(p, c(0), get(kc), 1, f32store(at(get(out), add(shl(get(p), c(3)), get(q))), f32const(0))),
-          )),
+          ))),
       ),
     ]));
   return f;
+}
+
+/** i8x16.shuffle of two vectors picking i32 lanes (0–3 from a, 4–7 from b) */
+function lanes(a: Code, b: Code, picks: readonly number[]): Code {
+  return [...a, ...b, 0xfd, 0x0d, ...picks.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+}
+
+/**
+ * Rows r of the 4×4 block whose columns are v[0..3] (v[q] = B(p..p+3, q)), stored at
+ * out + r·NR·4 + offset: r0 = (a0 b0 c0 d0) from unpack-low/high pairs, as SSE's _MM_TRANSPOSE4_PS.
+ */
+function transpose4(v: readonly number[], tmp: readonly number[], out: Code, offset: number): Code {
+  return [
+    ...set(tmp[0], lanes(get(v[0]), get(v[1]), [0, 4, 1, 5])),
+    ...set(tmp[1], lanes(get(v[0]), get(v[1]), [2, 6, 3, 7])),
+    ...set(tmp[2], lanes(get(v[2]), get(v[3]), [0, 4, 1, 5])),
+    ...set(tmp[3], lanes(get(v[2]), get(v[3]), [2, 6, 3, 7])),
+    ...v128store(out, lanes(get(tmp[0]), get(tmp[2]), [0, 1, 4, 5]), offset),
+    ...v128store(out, lanes(get(tmp[0]), get(tmp[2]), [2, 3, 6, 7]), offset + NR * 4),
+    ...v128store(out, lanes(get(tmp[1]), get(tmp[3]), [0, 1, 4, 5]), offset + 2 * NR * 4),
+    ...v128store(out, lanes(get(tmp[1]), get(tmp[3]), [2, 3, 6, 7]), offset + 3 * NR * 4),
+  ];
 }
 
 function packA(): Fn {
