@@ -75,6 +75,16 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
     }
   });
 
+  it('cast from float storage to f32 (the value) and to bool (x ≠ 0, NaN true)', () => {
+    const x = Float64Array.from([0, -0, 1.5, -2, NaN, Infinity, 3e-30, 7]);
+    for (const dtype of ['f32', 'bool'] as const) {
+      const ref = new Float64Array(x.length);
+      K.cast(x, ref, dtype);
+      const k = kernel(Prim.Cast, { dtype }, [[8]], [8], dtype);
+      close(runFast(backend, simdStep({ ...k, inputs: [{ shape: [8], dtype: 'f32' }] } as Kernel), [x], 8), Float64Array.from(ref, (v) => Math.fround(v)), `cast ${dtype}`, 0);
+    }
+  });
+
   it('where with a broadcast condition (NaN counts as true)', () => {
     const c = Float64Array.from({ length: 15 }, (_, i) => (i % 3 === 0 ? 1 : i === 4 ? NaN : 0));
     const a = data(OUT, 4, -1, 1), b = data([7], 5, -1, 1);

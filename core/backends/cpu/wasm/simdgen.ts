@@ -90,7 +90,7 @@ function tanh(fn: Fn, x: Code): Code {
   return [...X.init, ...t.init, ...e.init, ...x2.init, ...v('bitselect', v('mul', p, X.ref), big, v('lt', t.ref, k(0.25)))];
 }
 
-type Emit = (fn: Fn, a: Code[]) => Code;
+type Emit = (fn: Fn, a: Code[], kn: Kernel) => Code;
 const bin = (op: keyof typeof OP): Emit => (_, [a, b]) => v(op, a, b);
 const cmp = (op: keyof typeof OP): Emit => (_, [a, b]) => ones(v(op, a, b));
 
@@ -111,6 +111,8 @@ const EMIT: Partial<Record<Prim, Emit>> = {
   [Prim.Add]: bin('add'), [Prim.Sub]: bin('sub'), [Prim.Mul]: bin('mul'), [Prim.Div]: bin('div'),
   [Prim.Max]: bin('max'), [Prim.Min]: bin('min'),
   [Prim.Lt]: cmp('lt'), [Prim.Le]: cmp('le'), [Prim.Gt]: cmp('gt'), [Prim.Ge]: cmp('ge'), [Prim.Eq]: cmp('eq'), [Prim.Ne]: cmp('ne'),
+  // to f32 from float storage (f32, bool): the value; to bool: x ≠ 0 (NaN counts as true). To i32: not here (int storage)
+  [Prim.Cast]: (_, [a], kn) => (kn.prim === Prim.Cast && kn.params.dtype === 'bool' ? ones(v('ne', a, k(0))) : a),
   // where(c, a, b) = c ≠ 0 ? a : b (NaN counts as true, like c !== 0)
   [Prim.Where]: (_, [cond, a, b]) => v('bitselect', a, b, v('ne', cond, k(0))),
 };
@@ -150,7 +152,7 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
     });
     const compute = (): Code[] => kernels.map((kn, t) => {
       const args = operands[t].map((o) => get('leaf' in o ? leafLocals[o.leaf] : nodeLocals[o.node]));
-      return set(nodeLocals[t], (emits[t] as Emit)(fn, args));
+      return set(nodeLocals[t], (emits[t] as Emit)(fn, args, kn));
     });
     const result = get(nodeLocals[kernels.length - 1]);
     const outAddr = add(add(get(OUT), get(row)), get(jb));
