@@ -1,8 +1,8 @@
 /**
  * @file `brrr bench`: W1–W5 on our engine and the peers in the same run. Every round visits each
  * workload and, within it, each engine in an order that rotates every round (cancelling machine
- * drift); a cell is the median over rounds. Prints one table (our figure, each peer's, ours ÷ peer)
- * and writes the JSON to bench/results/.
+ * drift); a cell is the median over rounds. Prints one table (our figure on 2 threads, ours on 1,
+ * each peer's, ours ÷ peer) and one line of ours-1t ÷ torch-1t, and writes the JSON to bench/results/.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { Ours, type Measure } from './ours';
 import { tfGemm, tfMnist, tfTrain } from './tfjs';
 import { WORKLOADS, type WorkloadId } from './workloads';
 
-export const ENGINES = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'torch-1t', 'torch-2t'] as const;
+/** `ours` runs on 2 threads; `ours-1t` on one (its column's ratio is then ours' thread scaling) */
+export const ENGINES = ['ours', 'ours-1t', 'tfjs-wasm', 'tfjs-cpu', 'torch-1t', 'torch-2t'] as const;
 type Engine = (typeof ENGINES)[number];
 type CaseId = `W1 n=${number}` | WorkloadId;
 
@@ -65,6 +66,7 @@ export async function runBench(o: BenchOptions): Promise<{ file: string }> {
   const cases: CaseId[] = [...sizes.map((n): CaseId => `W1 n=${n}`), 'W2' as const, 'W3' as const, 'W4' as const, 'W5' as const]
     .filter((c) => wanted === undefined || wanted.has(c.slice(0, 2)));
   const ours = new Ours(2);
+  const ours1 = new Ours(1);
   let torch: Torch | undefined;
   let torchNote = '';
   try {
@@ -100,8 +102,11 @@ export async function runBench(o: BenchOptions): Promise<{ file: string }> {
     const w = gemmN === 0 ? WORKLOADS[c as WorkloadId] : undefined;
     switch (e) {
       case 'ours':
-        if (w === undefined) return ours.gemm(gemmN, seconds);
-        return w.id === 'W2' ? ours.mnist(w, train, test, w2Steps) : ours.train(w, seconds);
+      case 'ours-1t': {
+        const o = e === 'ours' ? ours : ours1;
+        if (w === undefined) return o.gemm(gemmN, seconds);
+        return w.id === 'W2' ? o.mnist(w, train, test, w2Steps) : o.train(w, seconds);
+      }
       case 'tfjs-wasm':
       case 'tfjs-cpu': {
         const b = e === 'tfjs-wasm' ? 'wasm' : 'cpu';
@@ -133,6 +138,7 @@ export async function runBench(o: BenchOptions): Promise<{ file: string }> {
   }
   torch?.close();
   ours.close();
+  ours1.close();
 
   const median = (xs: number[]): number => {
     if (xs.length === 0) return NaN;
@@ -161,6 +167,12 @@ export async function runBench(o: BenchOptions): Promise<{ file: string }> {
   }
   const widths = header.map((_, i) => Math.max(...table.map((l) => l[i].length)));
   for (const l of table) o.log(l.map((x, i) => x.padEnd(widths[i])).join('  '));
+  // one thread against one thread: the comparison a loaded machine distorts least
+  const single = cases.map((c) => {
+    const a = median(cells.get(`${c}|ours-1t`)?.rates ?? []), b = median(cells.get(`${c}|torch-1t`)?.rates ?? []);
+    return `${c} ×${fmt(a / b)}`;
+  });
+  o.log(`ours-1t ÷ torch-1t: ${single.join(', ')}`);
   const dir = resolve(o.root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
