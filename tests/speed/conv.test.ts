@@ -1,7 +1,7 @@
 /**
  * @file conv2d and its two gradients on the WebAssembly GEMM (im2col batched across the batch)
  * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation; im2col and
- * col2im both in JS and generated as WebAssembly (no padding read), which must agree bit for bit
+ * col2im both in JS and generated as WebAssembly (one copy per kernel tap), which must agree bit for bit
  * (the weight gradient: both within tolerance, its generated form sums over k = N·P in one GEMM).
  * Tolerance: 4e-7·(terms summed) + 1e-6, inputs in [−1, 1].
  */
@@ -22,6 +22,8 @@ const CASES: { x: number[]; w: number[]; p: ConvParams }[] = [
   { x: [1, 4, 9, 9], w: [3, 4, 3, 3], p: { stride: [1, 2], padding: [1, 1, 1, 1], dilation: [2, 2], groups: 1 } },
   { x: [3, 3, 11, 10], w: [5, 3, 3, 2], p: { stride: [2, 3], padding: [0, 0, 0, 0], dilation: [2, 1], groups: 1 } },
   { x: [2, 2, 9, 9], w: [3, 2, 3, 3], p: { stride: [2, 2], padding: [0, 1, 0, 1], dilation: [1, 1], groups: 1 } },
+  // padding wider than the kernel: whole output rows and columns read only padding
+  { x: [2, 2, 4, 5], w: [3, 2, 2, 2], p: { stride: [3, 2], padding: [3, 3, 3, 2], dilation: [1, 1], groups: 1 } },
 ];
 
 function data(n: number, seed: number): Float64Array {
@@ -75,7 +77,7 @@ describe('wasm convolution vs the float64 kernels', () => {
         expectNear(out, dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
       }
     });
-    expect(generated).toBe(3 * 3); // cases 1, 5 and 6 read no padding: im2col in WebAssembly for all three kernels
+    expect(generated).toBe(CASES.length * 3); // im2col generated for every case and kernel, padded or not
   });
 
   it('leaves grouped convolutions to the library kernel', () => {

@@ -6,10 +6,10 @@
  *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
  *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample, or
  *                    one gemm over all samples (k = N·P) when im2col is generated
- * gemmBatch splits the samples across threads. Without padding, im2col is one strided copy
- *   col[n, c, a, b, i, j] = x[n, c, i·sh + a·dh, j·sw + b·dw]
- * and col2im the same walk accumulating into x: both generated as WebAssembly (movegen.ts). With
- * padding they run in JS.
+ * gemmBatch splits the samples across threads. im2col is one strided copy per kernel tap
+ *   col[n, c, a, b, i, j] = x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw]   (0 where that is padding)
+ * over the outputs whose tap reads inside x, and col2im the same walk accumulating into x: both
+ * generated as WebAssembly (movegen.ts); the JS walk below is the fallback without a KernelModule.
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
@@ -63,43 +63,77 @@ function im2col(g: Geometry, x: Float32Array, col: Float32Array, adjoint: boolea
   }
 }
 
-/** Every window inside x: no padding read (bottom/right padding may be unused). */
-const readsNoPadding = (g: Geometry): boolean =>
-  g.pt === 0 && g.pl === 0 && (g.oh - 1) * g.sh + (g.kh - 1) * g.dh < g.h && (g.ow - 1) * g.sw + (g.kw - 1) * g.dw < g.w;
+/** One kernel tap's part of the im2col walk: a box [N, C, rows, cols] with its strides and bases in x and col. */
+interface Tap {
+  shape: number[];
+  x: number[];
+  xBase: number;
+  col: number[];
+  colBase: number;
+}
 
-/** Element strides in x of the im2col walk [N, C, KH, KW, OH, OW]. */
-const xWalk = (g: Geometry): number[] => [g.c * g.h * g.w, g.h * g.w, g.dh * g.w, g.dw, g.sh * g.w, g.sw];
+/**
+ * The im2col walk as one strided copy per kernel tap (a, b), over the outputs whose tap reads
+ * inside x: rows i with 0 ≤ i·sh − pt + a·dh < H, i.e. i ∈ [⌈(pt − a·dh)/sh⌉, ⌊(H − 1 + pt − a·dh)/sh⌋ + 1)
+ * ∩ [0, OH), columns likewise. `padded`: some outputs read padding (their col entries are 0).
+ * colN, colC: col's element strides over n and c; tap(a, b): col's offset of the tap at output 0.
+ */
+function taps(g: Geometry, colN: number, colC: number, tap: (a: number, b: number) => number): { taps: Tap[]; padded: boolean } {
+  const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW, sh, sw, pt, pl, dh, dw } = g;
+  const out: Tap[] = [];
+  let padded = false;
+  for (let a = 0; a < KH; a++) {
+    const i0 = Math.max(0, Math.ceil((pt - a * dh) / sh)), i1 = Math.min(OH, Math.floor((H - 1 + pt - a * dh) / sh) + 1);
+    for (let b = 0; b < KW; b++) {
+      const j0 = Math.max(0, Math.ceil((pl - b * dw) / sw)), j1 = Math.min(OW, Math.floor((W - 1 + pl - b * dw) / sw) + 1);
+      if (i0 > 0 || i1 < OH || j0 > 0 || j1 < OW) padded = true;
+      if (i1 <= i0 || j1 <= j0) continue;
+      out.push({
+        shape: [N, C, i1 - i0, j1 - j0],
+        x: [C * H * W, H * W, sh * W, sw],
+        xBase: (i0 * sh - pt + a * dh) * W + (j0 * sw - pl + b * dw),
+        col: [colN, colC, OW, 1],
+        colBase: tap(a, b) + i0 * OW + j0,
+      });
+    }
+  }
+  return { taps: out, padded };
+}
 
-/** im2col (or its adjoint) as a generated function f(x, col) when there is no padding. */
+/** im2col f(x, col) into [N][K][P], or its adjoint f(dx, col) (dx zeroed, then col added in), generated. */
 function im2colWasm(g: Geometry, lib: KernelModule | undefined, adjoint: boolean): ((x: Float32Array, col: Float32Array) => void) | undefined {
-  if (lib === undefined || !readsNoPadding(g)) return undefined;
+  if (lib === undefined) return undefined;
   const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW } = g;
-  const shape = [N, C, KH, KW, OH, OW];
-  const xStrides = xWalk(g);
-  const colStrides = [C * KH * KW * OH * OW, KH * KW * OH * OW, KW * OH * OW, OH * OW, OW, 1];
-  const fn = new Fn('im2col', 2);
-  const cp: StridedCopy = adjoint
-    ? { from: 1, shape, src: colStrides, srcBase: 0, dst: xStrides, dstBase: 0 }
-    : { from: 0, shape, src: xStrides, srcBase: 0, dst: colStrides, dstBase: 0 };
+  const P = OH * OW;
+  const walk = taps(g, C * KH * KW * P, KH * KW * P, (a, b) => (a * KW + b) * P);
+  const fn = new Fn('im2col', 2); // (x, col)
   if (adjoint) fn.emit(fillCode(fn, 0, N * C * H * W, 0));
-  fn.emit(copyCode(fn, adjoint ? 0 : 1, cp, adjoint ? 'add' : 'copy'));
+  else if (walk.padded) fn.emit(fillCode(fn, 1, N * C * KH * KW * P, 0));
+  for (const t of walk.taps) {
+    const cp: StridedCopy = adjoint
+      ? { from: 1, shape: t.shape, src: t.col, srcBase: t.colBase, dst: t.x, dstBase: t.xBase }
+      : { from: 0, shape: t.shape, src: t.x, srcBase: t.xBase, dst: t.col, dstBase: t.colBase };
+    fn.emit(copyCode(fn, adjoint ? 0 : 1, cp, adjoint ? 'add' : 'copy'));
+  }
   const slot = lib.add(fn);
   return (x, col) => slot.f(x.byteOffset, col.byteOffset);
 }
 
 /**
- * The weight gradient as one GEMM over every sample (no padding read): x unrolled as
- * colᵀ[K][N·P] and dy transposed to dyᵀ[O][N·P] (one generated pass), then
+ * The weight gradient as one GEMM over every sample: x unrolled as colᵀ[K][N·P] and dy transposed
+ * to dyᵀ[O][N·P] (one generated pass), then
  *   dw[O, K] = dyᵀ · colᵀᵀ   (k = N·P)
  * instead of N small accumulating products (O and K are often below one register tile).
  */
 function weightGradWasm(rt: WasmRuntime, g: Geometry, lib: KernelModule | undefined): F32Step | undefined {
-  if (lib === undefined || !readsNoPadding(g)) return undefined;
+  if (lib === undefined) return undefined;
   const { n: N, c: C, kh: KH, kw: KW, oh: OH, ow: OW, o: O } = g;
   const K = C * KH * KW, P = OH * OW, NP = N * P;
   const colT = rt.scratch((K + O) * NP * 4), dyT = colT + K * NP * 4;
+  const walk = taps(g, P, KH * KW * NP, (a, b) => (a * KW + b) * NP);
   const fn = new Fn('im2colT', 4); // (x, dy, colT, dyT)
-  fn.emit(copyCode(fn, 2, { from: 0, shape: [N, C, KH, KW, OH, OW], src: xWalk(g), srcBase: 0, dst: [P, KH * KW * NP, KW * NP, NP, OW, 1], dstBase: 0 }));
+  if (walk.padded) fn.emit(fillCode(fn, 2, K * NP, 0));
+  for (const t of walk.taps) fn.emit(copyCode(fn, 2, { from: 0, shape: t.shape, src: t.x, srcBase: t.xBase, dst: t.col, dstBase: t.colBase }));
   fn.emit(copyCode(fn, 3, { from: 1, shape: [N, O, P], src: [O * P, P, 1], srcBase: 0, dst: [P, NP, 1], dstBase: 0 }));
   const slot = lib.add(fn);
   return ([x, dy], dw) => {
