@@ -3,7 +3,7 @@
  * in-memory import (the stream threshold set to 0 bytes forces the streamed path), a cache that
  * never holds more than its bound, and a table many times bigger than its cache that trains.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backends';
@@ -213,6 +213,21 @@ describe('reading a streamed table', () => {
     for (let at = 0; at < 2048; at += 32) imported.dataset.gather('features', order.subarray(at, at + 32), buffer);
     expect(chunked.stats.sampleReads).toBeGreaterThan(1500);
     expect(chunked.stats.held).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('chunk files', () => {
+  it('are swept from the cache folder when the process that made them is gone', () => {
+    const cache = join(dir, 'sweep');
+    mkdirSync(cache);
+    const dead = join(cache, 'table-999999999-abc-d1.chunks');
+    const live = join(cache, `table-${process.ppid}-abc-d2.chunks`);
+    const other = join(cache, 'notes.txt');
+    for (const file of [dead, live, other]) writeFileSync(file, 'x');
+    const sink = spillSink({ cacheDir: cache })({ name: 't', fields: { x: { shape: [], dtype: 'f32' } }, size: 1 });
+    sink.append({ x: [1] });
+    expect(readAll(sink.finish(), 'x')).toEqual([1]);
+    expect([dead, live, other].map((f) => existsSync(f))).toEqual([false, true, true]);
   });
 });
 

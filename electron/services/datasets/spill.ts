@@ -8,7 +8,7 @@
  * A worker thread reads the chunks asked for ahead of time into a SharedArrayBuffer, so the
  * training loop's in-order `gather` finds them decoded without waiting on the disk.
  */
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ChunkedDataset, chunksWithin, sampleSize, type ChunkSource, type FieldArray, type FieldSpec, type SinkFactory } from '../../../core/data';
@@ -291,10 +291,31 @@ export interface SpillSinkOptions {
 
 /** Chunk files this process made, removed when it exits. */
 const spilled = new Set<string>();
+const swept = new Set<string>();
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+};
+
+/** Remove chunk files left in `dir` by processes that ended without their exit handler (killed, crashed). */
+function sweep(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  for (const name of readdirSync(dir)) {
+    const pid = /^[a-z]+-(\d+)-[0-9a-z]+-[0-9a-z]+\.chunks$/.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
 
 /** A unique chunk file name in `cacheDir`, removed when the process exits. */
 export function spillFile(cacheDir: string, prefix: string): string {
   mkdirSync(cacheDir, { recursive: true });
+  sweep(cacheDir);
   const file = join(cacheDir, `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}.chunks`);
   if (spilled.size === 0) process.once('exit', () => spilled.forEach((f) => rmSync(f, { force: true })));
   spilled.add(file);
