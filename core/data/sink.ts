@@ -1,6 +1,6 @@
 /**
  * @file Where an importer writes encoded samples, one at a time in order: memory (small sets) or a
- * spill file behind a `ChunkedDataset` (electron/services/datasets/spill.ts). Importers produce
+ * spill file behind a `ChunkedDataset` (electron/services/datasets/spillSink.ts). Importers produce
  * samples the same way for both, so a streamed import and an in-memory one give identical values.
  */
 import { InMemoryDataset, sampleSize, type FieldArray, type FieldSpec, type RangeDataset } from './dataset';

@@ -14,7 +14,8 @@ import type { RunEvent } from '../../core/train/events';
 import { trainSupervised } from '../../core/train/supervised';
 import { loadDataset, type LoadContext, type LoadedDataset } from '../../electron/services/datasets/load';
 import { streamSeries } from '../../electron/services/datasets/seriesStream';
-import { spillSink, type SpillChunkSource } from '../../electron/services/datasets/spill';
+import type { SpillChunkSource } from '../../electron/services/datasets/spill';
+import { spillSink } from '../../electron/services/datasets/spillSink';
 import { streamTable } from '../../electron/services/datasets/tableStream';
 import { ctx, datasetError, readAll, scratch } from './helpers';
 

@@ -11,7 +11,8 @@ import { availableParallelism } from 'node:os';
 import type SharpModule from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
 import { ChunkedDataset, DatasetError, describeFormat, firstFew, sniffFormat, type FieldSpec } from '../../../core/data';
-import { chunkedDataset, SpillChunkSource, spillFile, SpillWriter } from './spill';
+import { SpillChunkSource, SpillWriter } from './spill';
+import { chunkedDataset, spillFile } from './spillSink';
 
 export interface ImageOptions {
   /** [height, width] to resize to; default: the size every image already has. */

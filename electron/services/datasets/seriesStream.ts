@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { DatasetError, firstFew, seriesOrder, SeriesRowParser, type SeriesColumns, type SeriesIndex, type SeriesValues } from '../../../core/data';
 import { streamCsv, type CsvOptions } from './csv';
-import { spillFile } from './spill';
+import { spillFile } from './spillSink';
 
 /** A typed array that doubles when full. */
 class Growable<T extends Int32Array | Float64Array | Uint8Array> {

@@ -1,8 +1,8 @@
 /**
  * @file A CSV/TSV table larger than memory: the two passes of `TableImporter` (scan, encode) each
- * stream the file through csv-parse (a third counts the vocabulary of a category column with very
- * many values), and the encoded samples go to a sink (a chunk file behind a bounded cache, see
- * spill.ts). Only per-column counters, the categorical vocabularies, one byte per kept row (in the
+ * stream the file through csv-parse (a third, rarely, completes the vocabulary of a category column
+ * with very many values or whose first values looked like numbers), and the encoded samples go to a
+ * sink (a chunk file behind a bounded cache, see spillSink.ts). Only per-column counters, the categorical vocabularies, one byte per kept row (in the
  * training split or not) and the lines of skipped rows are held in memory, never the rows.
  */
 import { TableImporter, type SinkFactory, type TableImport, type TableOptions } from '../../../core/data';
