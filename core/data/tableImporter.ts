@@ -23,11 +23,10 @@ import { FeatureNormalizedDataset, type FeatureScale } from './normalize';
 import { RunningMoments, type SampleSink, type SinkSpec } from './sink';
 import type { ColumnSummary, ColumnType, TableImport, TableOptions } from './table';
 
-const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', '?']);
-export const isMissing = (cell: string): boolean => MISSING.has(cell.trim().toLowerCase());
+/** Cells that hold no value, compared trimmed and in lower case; "nan" is reported as not finite. */
+const ABSENT = new Set(['', 'na', 'n/a', 'null', 'none', '?', 'nan']);
 export const isNaNText = (cell: string): boolean => cell.trim().toLowerCase() === 'nan';
-const ABSENT = new Set([...MISSING, 'nan']);
-/** Missing or "NaN" (every such word has at most 4 letters, so longer cells skip the lowercase copy). */
+/** Every such word has at most 4 letters, so longer cells skip the lowercase copy. */
 const isAbsent = (trimmed: string): boolean => trimmed.length <= 4 && ABSENT.has(trimmed.toLowerCase());
 
 /**
