@@ -14,7 +14,7 @@ import type { RunEvent } from '../../core/train/events';
 import { trainSupervised } from '../../core/train/supervised';
 import { loadDataset, type LoadContext, type LoadedDataset } from '../../electron/services/datasets/load';
 import { streamSeries } from '../../electron/services/datasets/seriesStream';
-import type { SpillChunkSource } from '../../electron/services/datasets/spill';
+import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
 import { spillSink } from '../../electron/services/datasets/spillSink';
 import { streamTable } from '../../electron/services/datasets/tableStream';
 import { ctx, datasetError, readAll, scratch } from './helpers';
@@ -218,6 +218,16 @@ describe('reading a streamed table', () => {
 });
 
 describe('chunk files', () => {
+  it('close their reader once, however often close() is called (its descriptor may belong to another file by then)', () => {
+    const file = join(dir, 'twice.chunks');
+    const writer = new SpillWriter(file, { x: { shape: [], dtype: 'f32' } }, 4);
+    writer.append({ x: [1] });
+    writer.finish();
+    const source = new SpillChunkSource(file, { x: { shape: [], dtype: 'f32' } }, 4, { name: 'twice', size: 1 });
+    source.close();
+    expect(() => source.close()).not.toThrow();
+  });
+
   it('are swept from the cache folder when the process that made them is gone', () => {
     const cache = join(dir, 'sweep');
     mkdirSync(cache);

@@ -141,6 +141,8 @@ export class SpillChunkSource implements ChunkSource {
   private readonly layout: Layout;
   private readonly records?: RecordCache;
   private scratch = new Uint8Array(0);
+  private chunkBuffer = new Uint8Array(0);
+  private closed = false;
   private worker?: Worker;
   /** Per slot: 0 free, -(k+1) loading chunk k, k+1 holding chunk k. */
   private control?: Int32Array;
@@ -212,21 +214,27 @@ export class SpillChunkSource implements ChunkSource {
   }
 
   readChunk(k: number): Record<string, FieldArray> {
-    const bytes = new Uint8Array(this.layout.chunkBytes);
+    const { chunkBytes, parts } = this.layout;
+    // One field: the decoded chunk is a view of its bytes, which must be its own. Several: decoding
+    // copies each field out, so the bytes can be the prefetch slot or a reused buffer.
+    const own = parts.length === 1;
     const control = this.control;
     if (control && this.slots) {
       for (let s = 0; s < control.length; s++) {
         const state = Atomics.load(control, s);
         if (state === -(k + 1)) Atomics.wait(control, s, state, 5000);
         if (Atomics.load(control, s) === k + 1) {
-          bytes.set(this.slots.subarray(s * this.layout.chunkBytes, (s + 1) * this.layout.chunkBytes));
+          const slot = this.slots.subarray(s * chunkBytes, (s + 1) * chunkBytes);
+          const chunk = this.decode(own ? slot.slice() : slot);
           Atomics.store(control, s, 0);
           this.counts.prefetched++;
-          return this.decode(bytes);
+          return chunk;
         }
       }
     }
-    readSync(this.fd, bytes, 0, bytes.length, k * this.layout.chunkBytes);
+    if (!own && this.chunkBuffer.length !== chunkBytes) this.chunkBuffer = new Uint8Array(chunkBytes);
+    const bytes = own ? new Uint8Array(chunkBytes) : this.chunkBuffer;
+    readSync(this.fd, bytes, 0, chunkBytes, k * chunkBytes);
     this.counts.direct++;
     return this.decode(bytes);
   }
@@ -269,7 +277,10 @@ export class SpillChunkSource implements ChunkSource {
     for (let r = 0; r < count; r++) out.set(src.subarray(r * recordValues + offset, r * recordValues + offset + n), (at + r) * n);
   }
 
+  /** Idempotent: a descriptor closed twice could close another file that reused its number. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     void this.worker?.terminate();
     closeSync(this.fd);
   }

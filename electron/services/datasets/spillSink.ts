@@ -57,8 +57,12 @@ export function spillFile(cacheDir: string, prefix: string): string {
 
 /** Closes a chunk file's reader (fd, worker) and removes the file once the dataset reading it is garbage. */
 const collected = new FinalizationRegistry<SpillChunkSource>((source) => {
-  source.close();
-  rmSync(source.file, { force: true });
+  try {
+    source.close();
+    rmSync(source.file, { force: true });
+  } catch {
+    // A finalizer must not throw; the exit handler removes the file.
+  }
 });
 
 /** The dataset over `source`, its chunk file removed when the dataset is collected (or at exit). */
