@@ -31,7 +31,7 @@ const EXPR: Partial<Record<Prim, string>> = {
   [Prim.Where]: '(c !== 0 ? a : b)',
 };
 
-type Access = 'full' | 'inner' | 'outer' | 'scalar';
+export type Access = 'full' | 'inner' | 'outer' | 'scalar';
 type Loop = (x0: Float32Array, x1: Float32Array, x2: Float32Array, o: Float32Array) => void;
 
 const cache = new Map<string, Loop>();

@@ -31,7 +31,7 @@ import {
   add, c, extractLane, f32add, f32const, f32load, f32max, f32store, f32x4const, forRange, Fn, get, loadSplat, mul, set, shl,
   simdOp, v128load, v128store, type Code,
 } from './emit';
-import { classify, reduceSplit } from './jsgen';
+import { classify, reduceSplit, type Access } from './jsgen';
 
 const OP = {
   eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46,
@@ -137,32 +137,40 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
     const fn = new Fn('f', L + 3);
     const OUT = L, P0 = L + 1, P1 = L + 2;
     const p = fn.local('i32'), jb = fn.local('i32'), row = fn.local('i32');
-    const leafLocals = leafShapes.map(() => fn.local('v128'));
-    const nodeLocals = kernels.map(() => fn.local('v128'));
+    // two vectors per trip of the main loop (independent dependency chains for the out-of-order
+    // core: exp's polynomial is latency-bound); each lane group has its own locals, per-row and
+    // hoisted leaves live in group 0's
+    const groups = [0, 1].map(() => ({ leaf: leafShapes.map(() => fn.local('v128')), node: kernels.map(() => fn.local('v128')) }));
+    const shared = (a: Access | number): boolean => a === 'scalar' || a === 'outer' || typeof a === 'number';
+    const leafOf = (g: number, i: number): number => groups[shared(access[i] as Access | number) ? 0 : g].leaf[i];
     const hoisted: Code[] = [], perRow: Code[] = [];
-    const load = (vector: boolean): Code[] => access.map((a, i) => {
-      if (a === 'scalar' || a === 'outer' || typeof a === 'number') return []; // loaded once per row or kernel
+    const load = (g: number, vector: boolean, off: number): Code[] => access.map((a, i) => {
+      if (a === undefined || shared(a)) return []; // loaded once per row or kernel
       const addr = a === 'full' ? add(add(get(i), get(row)), get(jb)) : add(get(i), get(jb));
-      return set(leafLocals[i], vector ? v128load(addr) : loadSplat(addr));
+      return set(groups[g].leaf[i], vector ? v128load(addr, off) : loadSplat(addr, off));
     });
     access.forEach((a, i) => {
-      if (a === 'scalar') hoisted.push(set(leafLocals[i], loadSplat(get(i))));
-      if (a === 'outer') perRow.push(set(leafLocals[i], loadSplat(add(get(i), shl(get(p), c(2))))));
-      if (typeof a === 'number') perRow.push(set(leafLocals[i], loadSplat(add(get(i), shl(remU(get(p), c(a)), c(2))))));
+      if (a === 'scalar') hoisted.push(set(leafOf(0, i), loadSplat(get(i))));
+      if (a === 'outer') perRow.push(set(leafOf(0, i), loadSplat(add(get(i), shl(get(p), c(2))))));
+      if (typeof a === 'number') perRow.push(set(leafOf(0, i), loadSplat(add(get(i), shl(remU(get(p), c(a)), c(2))))));
     });
-    const compute = (): Code[] => kernels.map((kn, t) => {
-      const args = operands[t].map((o) => get('leaf' in o ? leafLocals[o.leaf] : nodeLocals[o.node]));
-      return set(nodeLocals[t], (emits[t] as Emit)(fn, args, kn));
+    const compute = (g: number): Code[] => kernels.map((kn, t) => {
+      const args = operands[t].map((o) => get('leaf' in o ? leafOf(g, o.leaf) : groups[g].node[o.node]));
+      return set(groups[g].node[t], (emits[t] as Emit)(fn, args, kn));
     });
-    const result = get(nodeLocals[kernels.length - 1]);
+    const result = (g: number): Code => get(groups[g].node[kernels.length - 1]);
     const outAddr = add(add(get(OUT), get(row)), get(jb));
-    const inner4 = inner - (inner % 4);
+    const inner8 = inner - (inner % 8), inner4 = inner - (inner % 4);
     fn.emit(...hoisted);
     fn.emit(forRange(p, get(P0), get(P1), 1, [
       ...set(row, mul(get(p), c(inner * 4))),
       ...perRow.flat(),
-      ...forRange(jb, c(0), c(inner4 * 4), 16, [...load(true).flat(), ...compute().flat(), ...v128store(outAddr, result)]),
-      ...forRange(jb, c(inner4 * 4), c(inner * 4), 4, [...load(false).flat(), ...compute().flat(), ...f32store(outAddr, extractLane(result, 0))]),
+      ...forRange(jb, c(0), c(inner8 * 4), 32, [
+        ...load(0, true, 0).flat(), ...load(1, true, 16).flat(), ...compute(0).flat(), ...compute(1).flat(),
+        ...v128store(outAddr, result(0)), ...v128store(outAddr, result(1), 16),
+      ]),
+      ...forRange(jb, c(inner8 * 4), c(inner4 * 4), 16, [...load(0, true, 0).flat(), ...compute(0).flat(), ...v128store(outAddr, result(0))]),
+      ...forRange(jb, c(inner4 * 4), c(inner * 4), 4, [...load(0, false, 0).flat(), ...compute(0).flat(), ...f32store(outAddr, extractLane(result(0), 0))]),
     ]));
     return { fn, outer, inner };
   }
