@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
 import * as K from '../../core/backends/cpu/kernels';
-import { fastKernel, fusedKernel } from '../../core/backends/cpu/wasm/fast';
+import { fastKernel, fusedKernel, padAddKernel } from '../../core/backends/cpu/wasm/fast';
 import { KernelModule } from '../../core/backends/cpu/wasm/kernelModule';
 import type { F32Step } from '../../core/backends/cpu/wasm/matmul';
 import { simdElementwise } from '../../core/backends/cpu/wasm/simdgen';
@@ -180,5 +180,24 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
       const out = runFast(backend, simdStep(k), inputs, expected.length);
       expect([...out], `${k.prim} ${JSON.stringify(k.params)}`).toEqual([...expected]);
     }
+  });
+
+  it('pad + add as a generated strided add equals pad then add, into another buffer and in place', () => {
+    const gS = [2, 3, 5], outS = [4, 5, 9];
+    const pads: [number, number][] = [[1, 1], [0, 2], [3, 1]];
+    const g = data(gS, 14, -1, 1), other = data(outS, 15, -1, 1);
+    const padded = new Float64Array(size(outS));
+    K.pad(g, gS, pads, 0, padded);
+    const want = Float32Array.from(other, (v, i) => v + Math.fround(padded[i]));
+    const lib = new KernelModule();
+    const run = padAddKernel(gS, pads, outS, lib);
+    lib.link(rt);
+    const o = runFast(backend, ([a, b], out) => run(a, b, out), [other, g], size(outS));
+    expect([...o]).toEqual([...want]);
+    const v = rt.f32(rt.alloc(other.length * 4), other.length), gv = rt.f32(rt.alloc(g.length * 4), g.length);
+    v.set(other);
+    gv.set(g);
+    run(v, gv, v);
+    expect([...v]).toEqual([...want]);
   });
 });

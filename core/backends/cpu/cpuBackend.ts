@@ -17,8 +17,7 @@ import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOp
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
 import { elementwiseChains, padAddPairs, type ElementwiseChain } from '../../compile/fuse';
-import { fastKernel, fusedKernel } from './wasm/fast';
-import { padAddStep } from './wasm/jsgen';
+import { fastKernel, fusedKernel, padAddKernel } from './wasm/fast';
 import { KernelModule } from './wasm/kernelModule';
 import { WasmRuntime } from './wasm/runtime';
 import type { ThreadPool } from './wasm/threadPool';
@@ -137,7 +136,7 @@ function fusedRuns(plan: Plan, lib: KernelModule): { skip: Set<number>; last: Ma
     const pad = plan.steps[pa.pad], add = plan.steps[pa.add];
     if (pad.op !== 'run' || add.op !== 'run' || pad.kernel.prim !== Prim.Pad) continue;
     const g = pad.kernel.inputs[0].shape;
-    const run = padAddStep(g, pad.kernel.params.pads, add.kernel.output.shape);
+    const run = padAddKernel(g, pad.kernel.params.pads, add.kernel.output.shape, lib);
     skip.add(pa.pad);
     last.set(pa.add, {
       leaves: [{ buffer: add.inputs[1 - pa.operand], shape: [...add.kernel.output.shape] }, { buffer: pad.inputs[0], shape: [...g] }],

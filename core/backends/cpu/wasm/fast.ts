@@ -9,11 +9,13 @@ import { Prim, type ReducePrim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import type { Operand } from '../../../compile/fuse';
 import { convStep } from './conv';
-import { elementwiseStep, fusedStep, reduceStep } from './jsgen';
+import { elementwiseStep, fusedStep, padAddStep, reduceStep } from './jsgen';
 import type { KernelModule, LinkedFn } from './kernelModule';
 import { matmulStep, type F32Step } from './matmul';
 import type { WasmRuntime } from './runtime';
-import { movementFn } from './movegen';
+import { copyCode, movementFn } from './movegen';
+import { Fn } from './emit';
+import { stridesOf } from '../kernels/shape';
 import { maxPoolFn } from './poolgen';
 import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
@@ -98,4 +100,20 @@ function pointerCall(slot: LinkedFn, inputs: number): F32Step {
       };
     }
   }
+}
+
+/**
+ * out = other + pad(g, pads, 0) without the padded tensor (core/compile/fuse.ts padAddPairs): other
+ * copied into out unless in place, then g added into its window — one generated strided add.
+ */
+export function padAddKernel(gShape: readonly number[], pads: readonly (readonly [number, number])[], outShape: readonly number[], lib?: KernelModule): (other: Float32Array, g: Float32Array, out: Float32Array) => void {
+  if (lib === undefined || gShape.length === 0) return padAddStep(gShape, pads, outShape);
+  const os = stridesOf(outShape);
+  const fn = new Fn('padAdd', 2); // (g, out)
+  fn.emit(copyCode(fn, 1, { from: 0, shape: gShape, src: stridesOf(gShape), srcBase: 0, dst: os, dstBase: pads.reduce((b, [before], d) => b + before * os[d], 0) }, 'add'));
+  const slot = lib.add(fn);
+  return (other, g, out) => {
+    if (out.byteOffset !== other.byteOffset) out.set(other);
+    slot.f(g.byteOffset, out.byteOffset);
+  };
 }
