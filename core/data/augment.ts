@@ -43,6 +43,10 @@ export class AugmentedDataset implements Dataset {
     return this.base.size;
   }
 
+  willGather(indices: ArrayLike<number>): void {
+    this.base.willGather?.(indices);
+  }
+
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
     this.base.gather(field, indices, out);
     if (field !== this.field) return;

@@ -12,7 +12,13 @@
  * way: from the cache, or with one positioned read per chunk it spans (`readRows`) when it is
  * under chunkRows/8 rows, or by loading the chunk.
  *
- * Memory bound: at most maxChunks decoded chunks (`held`), plus the source's prefetch slots.
+ * Shuffled batches: the trainer announces the next batch (`willGather`) while the current step
+ * computes; a source that can (`stage`) reads those rows on another thread, and the `gather`s of
+ * exactly that batch copy them from the staged rows. Anything else (another batch, a failed or
+ * refused stage) takes the synchronous path above, so values never depend on timing.
+ *
+ * Memory bound: at most maxChunks decoded chunks (`held`), plus the source's prefetch slots and
+ * its staged batch (the source states its bound).
  */
 import { sampleSize, type FieldArray, type FieldSpec, type RangeDataset } from './dataset';
 
@@ -31,6 +37,14 @@ export interface ChunkSource {
   readSample?(index: number, field: string, out: FieldArray, at: number): void;
   /** Copy `count` consecutive samples, all in one chunk, straight into `out` from sample slot `at`. */
   readRows?(index: number, count: number, field: string, out: FieldArray, at: number): void;
+  /**
+   * Start reading the samples `rows` (a batch, in batch order; the array is the caller's to reuse
+   * after the call) on another thread, replacing any batch staged before. False when it cannot
+   * (no worker, a batch above its bound): the batch is then read by `gather` as usual.
+   */
+  stage?(rows: Int32Array): boolean;
+  /** Copy `field` of the staged batch, in batch order, into `out`, waiting for the read; false when the read failed. */
+  readStaged?(field: string, out: FieldArray): boolean;
 }
 
 /** Bytes of one decoded chunk. */
@@ -48,6 +62,12 @@ export interface ChunkCacheStats {
   held: number;
   /** Samples read one by one (sparse access). */
   sampleReads: number;
+  /** Announced batches handed to the source's worker. */
+  stagedBatches: number;
+  /** Samples (per field gathered) served from a staged batch. */
+  stagedRows: number;
+  /** Staged batches whose read failed, served by the synchronous path instead. */
+  stageFailures: number;
 }
 
 export class ChunkedDataset implements RangeDataset {
@@ -56,7 +76,10 @@ export class ChunkedDataset implements RangeDataset {
   readonly name: string;
   readonly size: number;
   private readonly cache = new Map<number, Record<string, FieldArray>>();
-  readonly stats: ChunkCacheStats = { hits: 0, misses: 0, held: 0, sampleReads: 0 };
+  readonly stats: ChunkCacheStats = { hits: 0, misses: 0, held: 0, sampleReads: 0, stagedBatches: 0, stagedRows: 0, stageFailures: 0 };
+  /** The batch last handed to `source.stage` (its own copy), or length 0 when none is staged. */
+  private staged = new Int32Array(0);
+  private stagedBuffer = new Int32Array(0);
 
   constructor(
     private readonly source: ChunkSource,
@@ -87,9 +110,43 @@ export class ChunkedDataset implements RangeDataset {
     return loaded;
   }
 
+  willGather(indices: ArrayLike<number>): void {
+    this.staged = this.staged.subarray(0, 0);
+    const rows = this.source.chunkRows;
+    if (!this.source.stage || indices.length === 0) return;
+    if (this.stagedBuffer.length < indices.length) this.stagedBuffer = new Int32Array(indices.length);
+    const batch = this.stagedBuffer.subarray(0, indices.length);
+    // Rows out of range are gather's to report; rows all in cached chunks are served at memory speed.
+    let uncached = false;
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i];
+      if (!(index >= 0 && index < this.size && Number.isInteger(index))) return;
+      batch[i] = index;
+      uncached ||= !this.cache.has(Math.floor(index / rows));
+    }
+    if (!uncached || !this.source.stage(batch)) return;
+    this.staged = batch;
+    this.stats.stagedBatches++;
+  }
+
+  /** Serve `indices` from the staged batch when they are exactly that batch and its read succeeded. */
+  private fromStaged(field: string, indices: ArrayLike<number>, out: FieldArray): boolean {
+    const staged = this.staged;
+    if (staged.length === 0 || indices.length !== staged.length) return false;
+    for (let i = 0; i < staged.length; i++) if (indices[i] !== staged[i]) return false;
+    if (this.source.readStaged!(field, out)) {
+      this.stats.stagedRows += staged.length;
+      return true;
+    }
+    this.stats.stageFailures++;
+    this.staged = staged.subarray(0, 0);
+    return false;
+  }
+
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
     const spec = this.fields[field];
     if (!spec) throw new Error(`Dataset ${this.name} has no field "${field}" (it has ${Object.keys(this.fields).join(', ')}).`);
+    if (this.fromStaged(field, indices, out)) return;
     const n = sampleSize(spec);
     const rows = this.source.chunkRows;
     const direct = this.source.readSample ? this.sparseChunks(indices) : undefined;

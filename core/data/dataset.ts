@@ -26,6 +26,12 @@ export interface Dataset {
   readonly groups?: Int32Array;
   /** Copy the samples at `indices` of `field` into `out` (length = indices.length * sample size). */
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void;
+  /**
+   * The indices of the next batch, announced one batch ahead (the trainer calls it while the
+   * current step computes), so a dataset on disk can read those samples on another thread. A hint
+   * only: `gather` returns the same values whatever was announced, or if nothing was.
+   */
+  willGather?(indices: ArrayLike<number>): void;
 }
 
 /** A dataset whose consecutive samples are copied in one call (the rows of a series that windows slice). */
@@ -84,6 +90,8 @@ export class SubsetDataset implements Dataset {
   readonly classes?: readonly string[];
   readonly groups?: Int32Array;
   private scratch = new Int32Array(0);
+  /** Parent rows of the announced batch: separate from `scratch`, which the current batch's gathers use. */
+  private announced = new Int32Array(0);
 
   constructor(
     readonly name: string,
@@ -94,6 +102,19 @@ export class SubsetDataset implements Dataset {
     this.classes = parent.classes;
     const groups = parent.groups;
     if (groups) this.groups = rows.map((r) => groups[r]);
+  }
+
+  willGather(indices: ArrayLike<number>): void {
+    if (!this.parent.willGather) return;
+    if (this.announced.length < indices.length) this.announced = new Int32Array(indices.length);
+    const mapped = this.announced.subarray(0, indices.length);
+    for (let i = 0; i < indices.length; i++) {
+      const row = this.rows[indices[i]];
+      // An index outside the subset is gather's error to report, not a hint's.
+      if (row === undefined) return;
+      mapped[i] = row;
+    }
+    this.parent.willGather(mapped);
   }
 
   get size(): number {

@@ -12,6 +12,7 @@ export * from './seriesTable';
 export * from './sensors';
 export * from './text';
 export * from './chunked';
+export * from './readPlan';
 export * from './augment';
 export * from './describe';
 export * from './normalize';

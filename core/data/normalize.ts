@@ -57,6 +57,10 @@ export class ChannelNormalizedDataset implements Dataset {
     return this.base.size;
   }
 
+  willGather(indices: ArrayLike<number>): void {
+    this.base.willGather?.(indices);
+  }
+
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
     this.base.gather(field, indices, out);
     if (field !== this.field) return;
@@ -99,6 +103,10 @@ export class FeatureNormalizedDataset implements Dataset {
 
   get size(): number {
     return this.base.size;
+  }
+
+  willGather(indices: ArrayLike<number>): void {
+    this.base.willGather?.(indices);
   }
 
   gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {

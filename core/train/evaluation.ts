@@ -36,11 +36,16 @@ export async function evaluateDetailed(model: CompiledModel, data: Dataset, batc
   const every = model.task.kind === 'regression' ? Math.max(1, Math.floor(data.size / Math.max(1, samples))) : 1;
   let remainder: Batcher | undefined;
   let seen = 0;
-  for (const rows of allBatches(data.size, batchSize)) {
+  const batches = allBatches(data.size, batchSize);
+  for (let next = batches.next(); !next.done; ) {
+    const rows = next.value;
+    next = batches.next();
     const executable = model.evaluator(rows.length);
     if (!('run' in executable)) throw new Error(executable.diagnostics.map((d) => d.message).join(' '));
     const batcher = rows.length === batchSize ? full : (remainder ??= new Batcher(data, [...model.feeds], rows.length));
     const inputs = batcher.fill(rows);
+    // the next batch, read ahead while this one is evaluated
+    if (!next.done) data.willGather?.(next.value);
     const out: Record<string, HostArray> = await (executable as Executable).run(inputs);
     const prediction = out[model.prediction];
     const truth = target ? inputs[target.input] : [];

@@ -221,6 +221,8 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
     for (let i = skip; i < stepsPerEpoch; i++) {
       const rows = batches[i];
       const inputs: Record<string, ArrayLike<number>> = batcher.fill(rows);
+      // the next batch, read ahead (from disk, on another thread) while this step computes
+      if (i + 1 < stepsPerEpoch) trainSet.willGather(batches[i + 1]);
       lr[0] = learningRateAt(schedule, step);
       stepCounter[0] = step;
       inputs[LR_INPUT] = lr;

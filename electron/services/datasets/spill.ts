@@ -6,11 +6,13 @@
  * positioned read: the fields it does not ask for yet wait in a small record cache for the next
  * `gather` (the trainer reads the features, then the label, of the same rows).
  * A worker thread reads the chunks asked for ahead of time into a SharedArrayBuffer, so the
- * training loop's in-order `gather` finds them decoded without waiting on the disk.
+ * training loop's in-order `gather` finds them decoded without waiting on the disk; it also reads
+ * the records of an announced shuffled batch (`stage`: positioned reads in file order, adjacent
+ * records coalesced) into a staging buffer of at most STAGE_BYTES while the current step computes.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { sampleSize, type ChunkSource, type FieldArray, type FieldSpec } from '../../../core/data';
+import { planReads, sampleSize, type ChunkSource, type FieldArray, type FieldSpec } from '../../../core/data';
 
 /** Field offsets within a record, in 4-byte values. */
 function recordLayout(fields: Readonly<Record<string, FieldSpec>>, chunkRows: number) {
@@ -106,14 +108,41 @@ class RecordCache {
 /** Bytes of records kept for their other fields (part of a spilled dataset's memory bound). */
 const RECORD_CACHE_BYTES = 4 * 2 ** 20;
 
-/** Reads a worker runs: fill the slot, then publish "chunk k is in slot s" with Atomics. */
+/** The most bytes of one staged batch of records (with the gaps bridged); a bigger batch is read by gather. */
+export const STAGE_BYTES = 16 * 2 ** 20;
+/** Gaps between staged rows up to this many bytes are read through rather than split into two reads. */
+const STAGE_GAP_BYTES = 4096;
+/** How long a gather waits for a staged batch before it reads the batch itself. */
+const STAGE_WAIT_MS = 5000;
+
+/**
+ * Reads a worker runs: fill the slot, then publish "chunk k is in slot s" with Atomics; or read a
+ * staged batch's runs back to back into the staging buffer, then publish its ticket (-ticket: failed).
+ */
 const PREFETCH_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const control = new Int32Array(workerData.control);
 const bytes = new Uint8Array(workerData.data);
+const staged = new Int32Array(workerData.stageControl);
 let fd;
-parentPort.on('message', ({ slot, k, offset, length }) => {
+parentPort.on('message', ({ slot, k, offset, length, ticket, runs, buffer, recordBytes }) => {
+  if (ticket !== undefined) {
+    try {
+      fd ??= fs.openSync(workerData.file, 'r');
+      const into = new Uint8Array(buffer);
+      for (let j = 0, at = 0; j < runs.length; j += 2) {
+        const length = runs[j + 1] * recordBytes;
+        fs.readSync(fd, into, at, length, runs[j] * recordBytes);
+        at += length;
+      }
+      Atomics.store(staged, 0, ticket);
+    } catch {
+      Atomics.store(staged, 0, -ticket); // gather reads the batch itself, which reports the error
+    }
+    Atomics.notify(staged, 0);
+    return;
+  }
   try {
     fd ??= fs.openSync(workerData.file, 'r');
     fs.readSync(fd, bytes, slot * length, length, offset);
@@ -148,8 +177,17 @@ export class SpillChunkSource implements ChunkSource {
   private control?: Int32Array;
   private slots?: Uint8Array;
   private nextSlot = 0;
-  /** Chunks served from the prefetcher and read on this thread (for tests and benchmarks). */
-  readonly counts = { prefetched: 0, direct: 0, sampleReads: 0, recordHits: 0 };
+  /** The staged batch: its ticket (published by the worker when read), buffer, and each position's record slot. */
+  private stageControl?: Int32Array;
+  private stageBuffer?: SharedArrayBuffer;
+  private stageViews?: ReturnType<typeof viewsOf>;
+  private stageSlots?: Int32Array;
+  private ticket = 0;
+  /**
+   * Chunks served from the prefetcher and read on this thread; records the worker staged and the
+   * reads it took (for tests and benchmarks).
+   */
+  readonly counts = { prefetched: 0, direct: 0, sampleReads: 0, recordHits: 0, staged: 0, stageReads: 0 };
 
   constructor(
     readonly file: string,
@@ -167,9 +205,11 @@ export class SpillChunkSource implements ChunkSource {
     if (slots > 0) {
       const control = new SharedArrayBuffer(4 * slots);
       const data = new SharedArrayBuffer(slots * this.layout.chunkBytes);
+      const stageControl = new SharedArrayBuffer(4);
       this.control = new Int32Array(control);
       this.slots = new Uint8Array(data);
-      this.worker = new Worker(PREFETCH_WORKER, { eval: true, workerData: { file, control, data } });
+      this.stageControl = new Int32Array(stageControl);
+      this.worker = new Worker(PREFETCH_WORKER, { eval: true, workerData: { file, control, data, stageControl } });
       this.worker.unref();
       // A worker that dies only loses prefetching: reads continue on this thread.
       this.worker.on('error', () => (this.worker = undefined));
@@ -237,6 +277,50 @@ export class SpillChunkSource implements ChunkSource {
     readSync(this.fd, bytes, 0, chunkBytes, k * chunkBytes);
     this.counts.direct++;
     return this.decode(bytes);
+  }
+
+  /**
+   * Hand `rows` to the worker. The buffer is replaced only when it is too small: the worker reads
+   * requests in order and gather reads the buffer only once its ticket is published, so a batch
+   * abandoned mid-read never overlaps the one being read.
+   */
+  stage(rows: Int32Array): boolean {
+    if (!this.worker || !this.stageControl) return false;
+    const { recordBytes } = this.layout;
+    const maxRecords = Math.floor(STAGE_BYTES / recordBytes);
+    const plan = planReads(rows, Math.floor(STAGE_GAP_BYTES / recordBytes), maxRecords) ?? planReads(rows, 0, maxRecords);
+    if (!plan) return false;
+    const bytes = plan.records * recordBytes;
+    if (!this.stageBuffer || this.stageBuffer.byteLength < bytes) {
+      this.stageBuffer = new SharedArrayBuffer(Math.min(Math.max(bytes, 2 * (this.stageBuffer?.byteLength ?? 0)), maxRecords * recordBytes));
+      this.stageViews = viewsOf(new Uint8Array(this.stageBuffer));
+    }
+    this.ticket = (this.ticket % 0x3fffffff) + 1;
+    this.stageSlots = plan.slotOf;
+    this.worker.postMessage({ ticket: this.ticket, runs: plan.runs, buffer: this.stageBuffer, recordBytes });
+    this.counts.staged += plan.records;
+    this.counts.stageReads += plan.runs.length / 2;
+    return true;
+  }
+
+  readStaged(field: string, out: FieldArray): boolean {
+    const control = this.stageControl, views = this.stageViews, slots = this.stageSlots;
+    if (!control || !views || !slots) return false;
+    for (let state = Atomics.load(control, 0); state !== this.ticket; state = Atomics.load(control, 0)) {
+      // An older ticket finishing wakes us too; only a read that never finishes times out.
+      if (state === -this.ticket || Atomics.wait(control, 0, state, STAGE_WAIT_MS) === 'timed-out') return false;
+    }
+    const part = this.layout.parts.find((p) => p.name === field);
+    if (!part) throw new Error(`${this.file} has no field "${field}".`);
+    const { recordValues } = this.layout;
+    const { n, offset } = part;
+    const src = part.spec.dtype === 'i32' ? views.i32 : views.f32;
+    for (let i = 0; i < slots.length; i++) {
+      const from = slots[i] * recordValues + offset, to = i * n;
+      if (n <= 64) for (let j = 0; j < n; j++) out[to + j] = src[from + j];
+      else out.set(src.subarray(from, from + n), to);
+    }
+    return true;
   }
 
   /** One sample read straight into `out` (host byte order is little-endian, as when it was written). */
