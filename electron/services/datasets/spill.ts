@@ -133,7 +133,8 @@ parentPort.on('message', ({ slot, k, offset, length, ticket, runs, buffer, recor
       const into = new Uint8Array(buffer);
       for (let j = 0, at = 0; j < runs.length; j += 2) {
         const length = runs[j + 1] * recordBytes;
-        fs.readSync(fd, into, at, length, runs[j] * recordBytes);
+        // a short read (a file cut short) must not leave an older batch's bytes in place
+        if (fs.readSync(fd, into, at, length, runs[j] * recordBytes) !== length) throw new Error('short read');
         at += length;
       }
       Atomics.store(staged, 0, ticket);
@@ -301,6 +302,11 @@ export class SpillChunkSource implements ChunkSource {
     this.counts.staged += plan.records;
     this.counts.stageReads += plan.runs.length / 2;
     return true;
+  }
+
+  /** Bytes of the staging buffer now (never above STAGE_BYTES; 0 before the first stage). */
+  get stageBufferBytes(): number {
+    return this.stageBuffer?.byteLength ?? 0;
   }
 
   readStaged(field: string, out: FieldArray): boolean {
