@@ -7,14 +7,17 @@
  * The second case streams sensor series: 200 machines x 5,000 rows x 8 sensors in one CSV (1,000,000
  * rows), windows of 30 rows every 5, and one shuffled epoch of windows in batches of 64.
  * Resident memory peaks are per process: run one case at a time (-t table, -t series) for its own.
- * BRRR_BENCH_PATH=memory imports the table in memory instead, for comparison.
+ * The shuffled epoch runs read on the training thread and announced one batch ahead (as the
+ * trainer does: the worker stages the next batch), alternated; then the streamed case imports the
+ * same file in memory too and prints the shuffled epoch from disk as a fraction of the one from memory.
+ * BRRR_BENCH_PATH=memory imports the table in memory only.
  * Run: BRRR_BENCH_ROWS=1000000 nice -n 5 npx vitest bench --run tests/data/largeTable.bench.ts -t table
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
-import { allocateField, permutation, type ChunkedDataset } from '../../core/data';
+import { allocateField, permutation, type ChunkedDataset, type Dataset } from '../../core/data';
 import { loadDataset } from '../../electron/services/datasets/load';
 
 const ROWS = Number(process.env.BRRR_BENCH_ROWS ?? 1_000_000);
@@ -68,14 +71,24 @@ describe(`${IN_MEMORY ? 'in-memory' : 'streamed'} CSV table, ${ROWS} rows x 20 c
       console.log(`import: ${(ROWS / importS).toFixed(0)} rows/s (${importS.toFixed(1)} s); ${loaded.train.size} training rows, features ${loaded.train.fields.features.shape.join('x')}; ${chunked ? `cache bound ${chunked.maxChunks} chunks` : 'in memory'}`);
       const train = loaded.train;
       const features = allocateField(train.fields.features, 256), labels = allocateField(train.fields.label, 256);
-      t = performance.now();
+      // One shuffled epoch read on this thread, then one whose next batch is announced as the trainer
+      // does (willGather: the prefetch worker reads it while this batch is used); in memory both are the same.
       const order = permutation(train.size, 7);
-      for (let at = 0; at + 256 <= order.length; at += 256) {
-        const rows = order.subarray(at, at + 256);
-        train.gather('features', rows, features);
-        train.gather('label', rows, labels);
-      }
-      const shuffledS = (performance.now() - t) / 1000;
+      /** `stepMs` of busy work after each batch stands in for the training step the read overlaps. */
+      const shuffled = (data: Dataset, announce: boolean, stepMs = 0) => {
+        const start = performance.now();
+        for (let at = 0; at + 256 <= order.length; at += 256) {
+          const rows = order.subarray(at, at + 256);
+          data.gather('features', rows, features);
+          data.gather('label', rows, labels);
+          if (announce && at + 512 <= order.length) data.willGather?.(order.subarray(at + 256, at + 512));
+          for (const until = performance.now() + stepMs; performance.now() < until; );
+        }
+        return (performance.now() - start) / 1000;
+      };
+      // Alternated, twice each, so that warm-up and the other jobs on the machine weigh on both alike.
+      const [sync1, ahead1, sync2, ahead2] = [false, true, false, true].map((announce) => shuffled(train, announce));
+      const syncS = (sync1 + sync2) / 2, shuffledS = (ahead1 + ahead2) / 2;
       t = performance.now();
       const rows = new Int32Array(256);
       for (let at = 0; at + 256 <= train.size; at += 256) {
@@ -85,8 +98,21 @@ describe(`${IN_MEMORY ? 'in-memory' : 'streamed'} CSV table, ${ROWS} rows x 20 c
       }
       const inOrderS = (performance.now() - t) / 1000;
       const peak = process.resourceUsage().maxRSS * 1024;
-      console.log(`shuffled epoch: ${(train.size / shuffledS).toFixed(0)} rows/s; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; ${chunked ? `chunks held ${chunked.stats.held} of ${chunked.maxChunks}` : 'in memory'}`);
+      console.log(`shuffled epoch: ${(train.size / syncS).toFixed(0)} rows/s read on this thread, ${(train.size / shuffledS).toFixed(0)} rows/s announced one batch ahead${chunked ? ` (${chunked.stats.stagedRows / 2} rows staged by the worker)` : ''}; in-order pass: ${(train.size / inOrderS).toFixed(0)} rows/s; ${chunked ? `chunks held ${chunked.stats.held} of ${chunked.maxChunks}` : 'in memory'}`);
       console.log(`peak resident memory ${mib(peak)} for a ${mib(size)} file (${mib(peak - rssBefore)} above the process before the import)`);
+      if (IN_MEMORY) return;
+      // The same rows imported in memory, in this run (the machine's load varies from run to run):
+      // the shuffled epoch from disk as a fraction of the one from memory.
+      t = performance.now();
+      const memory = await loadDataset(
+        { source: file, kind: 'csv', options: { missing: 'mean', testFraction: 0.1 } },
+        { projectDir: dir, seed: 1, validationSplit: 0.2, cacheDir: dir, streamAboveBytes: Infinity },
+      );
+      const memoryImportS = (performance.now() - t) / 1000;
+      const memoryS = (shuffled(memory.train, false) + shuffled(memory.train, false)) / 2;
+      const [memoryStep, syncStep, aheadStep] = [shuffled(memory.train, false, 0.5), shuffled(train, false, 0.5), shuffled(train, true, 0.5)];
+      console.log(`with a 0.5 ms step per batch: memory ${(memory.train.size / memoryStep).toFixed(0)} rows/s, disk ${(memoryStep / syncStep).toFixed(2)} of it read on this thread, ${(memoryStep / aheadStep).toFixed(2)} announced one batch ahead`);
+      console.log(`in memory, same run: import ${(ROWS / memoryImportS).toFixed(0)} rows/s; shuffled epoch ${(memory.train.size / memoryS).toFixed(0)} rows/s; from disk ${(memoryS / syncS).toFixed(2)} of it read on this thread, ${(memoryS / shuffledS).toFixed(2)} announced one batch ahead`);
     },
     { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
   );
