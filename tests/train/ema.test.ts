@@ -54,7 +54,8 @@ describe('weight EMA', () => {
     expect(Object.fromEntries(Object.entries(withEmaWeights(variables)).map(([k, t]) => [k, t.data[0]]))).toEqual({ a: 2, 'ema/a': 2, b: 3, 'opt/a/m': 4 });
     const generator = findTemplate('mnist-gan')!.build('G').networks.find((n) => n.id === 'generator')!;
     const bias = 'project.bias';
-    const weights = modelWeightsOf(generator, { [bias]: { shape: [1568], data: new Float32Array(1568).fill(1) }, [emaName(bias)]: { shape: [1568], data: new Float32Array(1568).fill(7) } });
+    const units = Number(generator.nodes.find((n) => n.id === 'project')!.params.units);
+    const weights = modelWeightsOf(generator, { [bias]: { shape: [units], data: new Float32Array(units).fill(1) }, [emaName(bias)]: { shape: [units], data: new Float32Array(units).fill(7) } });
     expect(weights[bias].data[0]).toBe(7);
   });
 });
