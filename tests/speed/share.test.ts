@@ -3,12 +3,13 @@
  * and never waits for a worker that has not started. Here worker 0's slot exists but no thread
  * serves it (a descheduled worker): the caller must take every chunk, each exactly once, and the
  * next job must not be posted to the worker still owing the previous one. With a real worker,
- * chunks are taken once each between the two threads.
+ * chunks are taken once each between the two threads. Workers that keep missing their share (a
+ * loaded machine) make the caller run the next jobs alone for a while.
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
 import { gemm } from '../../core/backends/cpu/wasm/gemm';
-import { Jobs } from '../../core/backends/cpu/wasm/threadPool';
+import { HELP_FLOOR, HOLD_OFF, Jobs, WORD } from '../../core/backends/cpu/wasm/threadPool';
 import { wasmApi } from '../../core/backends/cpu/wasm/webassembly';
 import { NodeThreadPool } from '../../electron/engine/threads/nodeThreadPool';
 
@@ -29,6 +30,25 @@ describe('work sharing between the caller and the workers', () => {
       expect(taken).toEqual(Array.from({ length: chunks }, (_, i) => i));
     }
     expect(jobs.crossings).toBe(1);
+  });
+
+  it('runs jobs alone for a while when the workers keep taking less than their share, then tries again', () => {
+    const memory = new (wasmApi()!.Memory)({ initial: 1, maximum: 1, shared: true });
+    const jobs = new Jobs(memory, 0, 1);
+    jobs.bind();
+    const slot = new Int32Array(memory.buffer, 0, 64);
+    const posted: number[] = [];
+    for (let job = 0; job < 7 + HOLD_OFF + 1; job++) {
+      posted.push(jobs.share(0, 8, 1));
+      for (let i = jobs.claim(); i >= 0; i = jobs.claim()) jobs.finish();
+      jobs.join(8);
+      Atomics.store(slot, WORD.done, Atomics.load(slot, WORD.seq)); // the worker "finished" without claiming
+    }
+    // help 1 → 7/8 per job: below HELP_FLOOR after 7 jobs, then HOLD_OFF jobs alone, then a retry
+    expect(posted.slice(0, 7)).toEqual(new Array<number>(7).fill(1));
+    expect(posted.slice(7, 7 + HOLD_OFF)).toEqual(new Array<number>(HOLD_OFF).fill(0));
+    expect(posted[7 + HOLD_OFF]).toBe(1);
+    expect(HELP_FLOOR).toBeGreaterThan((7 / 8) ** 7);
   });
 
   it('with a live worker, a shared product is computed once per element (same as one thread)', async () => {

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { MAX_ARGS, SLOT_BYTES, SPIN, TEAM, WORD, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
+import { MAX_ARGS, SLOT_BYTES, TEAM, WORD, WORKER_SPIN, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
@@ -21,7 +21,7 @@ parentPort.once('message', ({ module, memory, control, index, workers, names }) 
   Atomics.store(ctl, ${WORD.alive}, 1);
   for (;;) {
     let s = Atomics.load(ctl, ${WORD.seq});
-    for (let i = 0; s === seen && i < ${SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
+    for (let i = 0; s === seen && i < ${WORKER_SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
     if (s === seen) { Atomics.wait(ctl, ${WORD.seq}, seen); continue; }
     seen = s;
     const fn = ctl[${WORD.fn}];

@@ -8,15 +8,15 @@
 import { Prim, type ReducePrim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import type { Operand } from '../../../compile/fuse';
+import { stridesOf } from '../kernels/shape';
 import { convStep } from './conv';
+import { Fn } from './emit';
 import { elementwiseStep, fusedStep, padAddStep, reduceStep } from './jsgen';
 import type { KernelModule, LinkedFn } from './kernelModule';
 import { matmulStep, type F32Step } from './matmul';
-import type { WasmRuntime } from './runtime';
 import { copyCode, movementFn } from './movegen';
-import { Fn } from './emit';
-import { stridesOf } from '../kernels/shape';
 import { maxPoolFn } from './poolgen';
+import type { WasmRuntime } from './runtime';
 import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
 export type { F32Step } from './matmul';
@@ -66,6 +66,10 @@ function elementwiseCall(g: SimdElementwise, lib: KernelModule): F32Step {
     case 1: return ([a], o) => slot.f(a.byteOffset, o.byteOffset, 0, rows);
     case 2: return ([a, b], o) => slot.f(a.byteOffset, b.byteOffset, o.byteOffset, 0, rows);
     case 3: return ([a, b, c], o) => slot.f(a.byteOffset, b.byteOffset, c.byteOffset, o.byteOffset, 0, rows);
+    // an optimizer update reads up to ~6 leaves: fixed arities keep the call allocation-free
+    case 4: return ([a, b, c, d], o) => slot.f(a.byteOffset, b.byteOffset, c.byteOffset, d.byteOffset, o.byteOffset, 0, rows);
+    case 5: return ([a, b, c, d, e], o) => slot.f(a.byteOffset, b.byteOffset, c.byteOffset, d.byteOffset, e.byteOffset, o.byteOffset, 0, rows);
+    case 6: return ([a, b, c, d, e, f], o) => slot.f(a.byteOffset, b.byteOffset, c.byteOffset, d.byteOffset, e.byteOffset, f.byteOffset, o.byteOffset, 0, rows);
     default: {
       const args: number[] = new Array<number>(g.fn.params).fill(0);
       return (x, o) => {

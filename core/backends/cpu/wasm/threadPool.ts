@@ -32,6 +32,15 @@ export const WORD = { seq: 0, done: 1, alive: 2, fn: 3, args: 4, base: 4 + MAX_A
 /** words of the team slot */
 export const TEAM = { next: 0, finished: 1 } as const;
 export const SPIN = 20000;
+/**
+ * Polls of SEQ by an idle worker before it sleeps. Short: on a machine with more runnable threads
+ * than cores a spinning worker takes the time slices the calling thread needs for the kernels it
+ * runs alone; a sleeping one costs a wake-up (~10–50 µs) per shared product (≥ 8 MFLOP, ≥ 150 µs).
+ */
+export const WORKER_SPIN = 1000;
+/** see `Jobs.help` */
+export const HELP_FLOOR = 0.4;
+export const HOLD_OFF = 64;
 /** polls of a worker's DONE before a shared job goes on without it */
 export const IDLE_SPIN = 2000;
 
@@ -110,6 +119,13 @@ export class Jobs {
     this.jobBase = base;
     this.jobEnd = base + chunks;
     this.finishedBase = Atomics.load(team, TEAM.finished);
+    this.mine = 0;
+    this.posted = 0;
+    if (this.holdOff > 0) {
+      // the workers have not been getting CPU time: the caller runs this job alone
+      this.holdOff--;
+      return 0;
+    }
     let posted = 0;
     for (let w = 0; w < Math.min(workers, this.workers); w++) {
       // a worker finishing the previous job stores DONE just after its last claim: allow it that
@@ -122,16 +138,32 @@ export class Jobs {
       this.send(w, fn);
       posted++;
     }
+    this.posted = posted;
     return posted;
   }
 
-  /** The next chunk of the current shared job (0-based), or -1 when all are taken. */
+  /**
+   * How much of their fair share of chunks the posted workers took, averaged over recent shared
+   * jobs (1: an even split; 0: the caller did everything). On a machine with more runnable threads
+   * than cores a worker often gets no time slice while the caller works — and one that takes a
+   * chunk and is then preempted makes the caller wait — so below HELP_FLOOR the caller runs the
+   * next HOLD_OFF jobs alone (the workers sleep), then tries sharing again.
+   */
+  help = 1;
+  private holdOff = 0;
+  private mine = 0;
+  private posted = 0;
+
+  /** The next chunk of the current shared job (0-based), or -1 when all are taken (claimed by the caller). */
   claim(): number {
     const team = this.team, end = this.jobEnd;
     for (;;) {
       const v = Atomics.load(team, TEAM.next);
       if (v >= end) return -1;
-      if (Atomics.compareExchange(team, TEAM.next, v, v + 1) === v) return v - this.jobBase;
+      if (Atomics.compareExchange(team, TEAM.next, v, v + 1) === v) {
+        this.mine++;
+        return v - this.jobBase;
+      }
     }
   }
 
@@ -144,9 +176,16 @@ export class Jobs {
     const team = this.team, target = this.finishedBase + chunks;
     for (let i = 0; ; i++) {
       const done = Atomics.load(team, TEAM.finished);
-      if (done >= target) return;
+      if (done >= target) break;
       // workers notify FINISHED after each chunk; the timeout only bounds a lost wake-up
       if (i > SPIN) Atomics.wait(team, TEAM.finished, done, 20);
+    }
+    if (this.posted === 0) return;
+    const fair = (chunks * this.posted) / (this.posted + 1);
+    this.help += (Math.min(1, (chunks - this.mine) / fair) - this.help) / 8;
+    if (this.help < HELP_FLOOR) {
+      this.holdOff = HOLD_OFF;
+      this.help = 1;
     }
   }
 
