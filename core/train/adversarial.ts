@@ -27,7 +27,7 @@ import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPositio
 import { applyEma, emaName } from './ema';
 import { runEvent, type MetricValues, type RunEvent } from './events';
 import { GanDiagnosis, sampleDiversity } from './ganDiagnosis';
-import { parseGanOptions, type GanOptions } from './ganOptions';
+import { discriminatorLossFloor, parseGanOptions, type GanOptions } from './ganOptions';
 import { applyOptimizer, LR_INPUT } from './optimizers';
 import { compileSupervised, optimizerFromProject } from './program';
 import { learningRateAt } from './schedules';
@@ -157,7 +157,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const now = run.now ?? Date.now;
   const started = now();
   const all = [gan.dTrain, gan.gForward, gan.gTrain];
-  const diagnosis = new GanDiagnosis();
+  const diagnosis = new GanDiagnosis({ discriminatorLossFloor: discriminatorLossFloor(gan.options.realLabel) });
   diagnosis.restore(resume?.extra?.ganDiagnosis as string[] | undefined);
   const realSample = new Float32Array(Math.min(B, data.size) * imageSize);
   data.gather(gan.imageField, Int32Array.from({ length: Math.min(B, data.size) }, (_, i) => i), realSample);

@@ -3,8 +3,9 @@
  *   - mode collapse: the generator answers every noise vector with (nearly) the same image. Measured
  *     as the diversity of a generated batch — RMS pixel distance between pairs of samples — against
  *     the same figure on real data: collapse when it falls below `collapseRatio` of the real one.
- *   - a runaway discriminator: it wins outright (its loss near 0, so the generator's gradient
- *     vanishes and its loss climbs) over a whole window of steps.
+ *   - a runaway discriminator: it wins outright (its loss near its floor, so the generator's gradient
+ *     vanishes and its loss climbs) over a whole window of steps. The floor is 0 with real label 1;
+ *     with a smoothed real label r it is ½·H(r) (core/train/ganOptions.ts), and the test is on the excess.
  * Pure and deterministic, like FitDiagnosis.
  */
 import type { FitWarning } from './diagnosis';
@@ -14,13 +15,15 @@ export interface GanDiagnosisOptions {
   collapseRatio?: number;
   /** Steps over which the discriminator must keep winning. */
   window?: number;
-  /** Mean discriminator loss below this (a BCE of ~0.05: it is right with p ≈ 0.95 on everything)… */
+  /** Mean discriminator loss less than this above its floor (a BCE of ~0.05: it is right with p ≈ 0.95 on everything)… */
   discriminatorLoss?: number;
+  /** The smallest discriminator loss its targets allow (0 unless the real label is smoothed). */
+  discriminatorLossFloor?: number;
   /** …while the mean generator loss is above this. */
   generatorLoss?: number;
 }
 
-const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, discriminatorLoss: 0.05, generatorLoss: 5 };
+const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
 
 /**
  * Diversity of `count` images of `size` values: mean over pairs (i, i + 1 … up to 32 pairs per image)
@@ -79,11 +82,11 @@ export class GanDiagnosis {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const dMean = mean(this.d);
     const gMean = mean(this.g);
-    if (dMean >= this.o.discriminatorLoss || gMean <= this.o.generatorLoss) return [];
+    if (dMean - this.o.discriminatorLossFloor >= this.o.discriminatorLoss || gMean <= this.o.generatorLoss) return [];
     return this.once({
       code: 'W_DISCRIMINATOR_WINS',
       step,
-      message: `The discriminator is winning outright: over the last ${this.o.window} steps its loss averaged ${dMean.toFixed(4)} while the generator's climbed to ${gMean.toFixed(2)}. The generator gets almost no gradient and stops improving.`,
+      message: `The discriminator is winning outright: over the last ${this.o.window} steps its loss averaged ${dMean.toFixed(4)}${this.o.discriminatorLossFloor > 0 ? ` (the least its smoothed labels allow: ${this.o.discriminatorLossFloor.toFixed(4)})` : ''} while the generator's climbed to ${gMean.toFixed(2)}. The generator gets almost no gradient and stops improving.`,
       suggestion: 'Lower the discriminator learning rate or its size, add dropout to it, train it fewer steps per generator step (options.discriminatorSteps), or use label smoothing.',
     });
   }

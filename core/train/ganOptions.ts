@@ -33,3 +33,12 @@ export function parseGanOptions(recipe: Pick<TrainingRecipe, 'options'>): { ok: 
   for (const v of [discriminatorSteps, generatorEma, realLabel]) if (typeof v === 'string') return { ok: false, message: v };
   return { ok: true, options: { discriminatorSteps: discriminatorSteps as number, generatorEma: generatorEma as number, realLabel: realLabel as number } };
 }
+
+/**
+ * The least L_D can be with real label r (generated images target 0): ½·H(r), the real half's BCE
+ * at its minimum σ(logit) = r, H(r) = −r ln r − (1 − r) ln(1 − r); 0 when r = 1.
+ */
+export function discriminatorLossFloor(realLabel: number): number {
+  const h = (p: number): number => (p > 0 ? -p * Math.log(p) : 0);
+  return 0.5 * (h(realLabel) + h(1 - realLabel));
+}

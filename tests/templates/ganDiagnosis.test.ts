@@ -1,6 +1,7 @@
 /** @file GAN diagnosis on planted cases: mode collapse (identical samples) and a discriminator that wins outright; healthy runs say nothing. */
 import { describe, expect, it } from 'vitest';
 import { GanDiagnosis, sampleDiversity } from '../../core/train/ganDiagnosis';
+import { discriminatorLossFloor } from '../../core/train/ganOptions';
 import { splitmix32 } from '../../core/data/split';
 
 const SIZE = 64;
@@ -44,6 +45,25 @@ describe('GAN diagnosis', () => {
     for (let s = 51; s < 90; s++) said.push(...d.step(s, 0.01, 7 + s / 100));
     expect(said.map((w) => w.code)).toEqual(['W_DISCRIMINATOR_WINS']);
     expect(said[0].suggestion).toMatch(/discriminatorSteps|learning rate/);
+  });
+
+  it('with smoothed real labels (0.9) judges the loss above its floor ½·H(0.9) ≈ 0.1625, which a winning D cannot go below', () => {
+    const floor = discriminatorLossFloor(0.9);
+    expect(floor).toBeCloseTo(0.5 * (-0.9 * Math.log(0.9) - 0.1 * Math.log(0.1)), 12);
+    expect(discriminatorLossFloor(1)).toBe(0);
+    const plain = new GanDiagnosis({ window: 20 });
+    const smoothed = new GanDiagnosis({ window: 20, discriminatorLossFloor: floor });
+    const said = { plain: [] as string[], smoothed: [] as string[] };
+    for (let s = 0; s < 40; s++) {
+      said.plain.push(...plain.step(s, floor + 0.01, 7).map((w) => w.code));
+      said.smoothed.push(...smoothed.step(s, floor + 0.01, 7).map((w) => w.message));
+    }
+    expect(said.plain).toEqual([]);
+    expect(said.smoothed).toHaveLength(1);
+    expect(said.smoothed[0]).toMatch(/the least its smoothed labels allow: 0\.1625/);
+    // a healthy tug of war with smoothing says nothing
+    const healthy = new GanDiagnosis({ window: 20, discriminatorLossFloor: floor });
+    for (let s = 0; s < 40; s++) expect(healthy.step(s, 0.6, 1)).toEqual([]);
   });
 
   it('remembers what it said across a resume', () => {
