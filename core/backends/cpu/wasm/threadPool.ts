@@ -20,9 +20,10 @@
  * for a worker that has not started: a descheduled worker (a loaded machine) costs nothing, the
  * caller simply does every chunk. A late worker finds NEXT ≥ its END and stops without claiming
  * (the compare-and-swap never moves NEXT past END, so it cannot take a later job's chunk), and a
- * worker is only posted a new job once its DONE shows the previous one finished.
- * Workers spin briefly on SEQ before `Atomics.wait` (a kernel usually follows soon); the main
- * thread spins then waits on DONE. A job = one thread crossing each way; `crossings` counts them.
+ * worker is only posted a new job once its DONE shows the previous one finished. When the workers
+ * keep taking less than their share of chunks, the caller runs the next jobs alone (`Jobs.help`).
+ * Workers spin briefly on SEQ before `Atomics.wait`; the main thread spins then waits on DONE or
+ * FINISHED. A job = one thread crossing each way; `crossings` counts them.
  */
 import type { WasmMemory, WasmModule } from './webassembly';
 
