@@ -68,14 +68,17 @@ describe('wasm GEMM vs the float64 kernel', () => {
     try {
       for (let i = 0; i < 200 && threaded.runtime!.threads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
       expect(threaded.runtime!.threads()).toBe(2);
+      const start = threaded.threadCrossings;
       for (const [ta, tb] of transposes) {
         const [aS, bS] = ops(130, 150, 300, ta, tb);
         const one = check(backend, aS, bS, ta, tb, 11);
         const before = threaded.threadCrossings;
         const two = check(threaded, aS, bS, ta, tb, 11);
-        expect(threaded.threadCrossings - before).toBe(1);
+        // one job per product (none when the worker still owes the last one: a loaded machine)
+        expect(threaded.threadCrossings - before).toBeLessThanOrEqual(1);
         expect(Array.from(two)).toEqual(Array.from(one));
       }
+      expect(threaded.threadCrossings - start).toBeGreaterThan(0); // the first always goes to the idle worker
       const one = check(backend, [8, 64, 70], [8, 70, 66], false, false, 12);
       const two = check(threaded, [8, 64, 70], [8, 70, 66], false, false, 12);
       expect(Array.from(two)).toEqual(Array.from(one));
