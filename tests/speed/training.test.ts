@@ -1,11 +1,11 @@
 /**
  * @file The fast path in a training step: the steady-state step allocates nothing and crosses to
- * the worker threads a bounded number of times (one job per split matmul at most); a few MNIST-MLP
+ * the worker threads a bounded number of times (one job per split matmul or shared elementwise kernel at most); a few MNIST-MLP
  * steps give the same loss curve as the float64 reference backend and the plain-JS f32 backend
  * (same seed, same batches; relative tolerance 1e-4 per step).
  */
 import { describe, expect, it } from 'vitest';
-import { CpuBackend } from '../../core/backends/cpu/cpuBackend';
+import { CpuBackend, CpuExecutable } from '../../core/backends/cpu/cpuBackend';
 import { PARALLEL_FLOPS } from '../../core/backends/cpu/wasm/gemm';
 import type { Dataset } from '../../core/data/dataset';
 import { Prim } from '../../core/ir/prims';
@@ -34,7 +34,7 @@ async function lossCurve(backend: CpuBackend, train: Dataset, steps: number, bat
 }
 
 describe('fast path in training', () => {
-  it('steady-state MLP step: no allocation, at most one worker job per large matmul', async () => {
+  it('steady-state MLP step: no allocation, at most one worker job per large matmul or shared elementwise kernel', async () => {
     const pool = new NodeThreadPool(1);
     const backend = new CpuBackend('f32', { threads: pool });
     try {
@@ -42,11 +42,15 @@ describe('fast path in training', () => {
       const r = compileSupervised(W2.network, recipe(W2.batch), backend, W2.batch, 1);
       if (!r.ok) throw new Error('compile failed');
       const exe = r.model.train;
-      const bound = exe.plan.steps.filter((s) => {
+      if (!(exe instanceof CpuExecutable)) throw new Error('not a CPU executable');
+      const matmuls = exe.plan.steps.filter((s) => {
         if (s.op !== 'run' || s.kernel.prim !== Prim.MatMul) return false;
         return 2 * s.kernel.output.shape.reduce((a, b) => a * b, 1) * (s.kernel.params.transA ? s.kernel.inputs[0].shape[0] : s.kernel.inputs[0].shape[1]) >= PARALLEL_FLOPS;
       }).length;
-      expect(bound).toBeGreaterThan(0);
+      expect(matmuls).toBeGreaterThan(0);
+      // the Adam update of the 784×256 weights (and its moments) is shared
+      expect(exe.sharedKernels).toBeGreaterThan(0);
+      const bound = matmuls + exe.sharedKernels;
       const inputs = {
         image: new Float32Array(W2.batch * 784).fill(0.5),
         label: new Int32Array(W2.batch).fill(3),

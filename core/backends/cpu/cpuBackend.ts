@@ -129,7 +129,7 @@ interface FusedRun {
 }
 
 /** The plan's elementwise chains this backend can run as one loop: steps to skip, loops by last step. */
-function fusedRuns(plan: Plan, lib: KernelModule): { skip: Set<number>; last: Map<number, FusedRun> } {
+function fusedRuns(plan: Plan, lib: KernelModule, rt: WasmRuntime | undefined): { skip: Set<number>; last: Map<number, FusedRun> } {
   const skip = new Set<number>();
   const last = new Map<number, FusedRun>();
   for (const pa of padAddPairs(plan)) {
@@ -146,7 +146,7 @@ function fusedRuns(plan: Plan, lib: KernelModule): { skip: Set<number>; last: Ma
   }
   for (const c of elementwiseChains(plan, new Set([...last.keys()]))) {
     const kernels = c.steps.map((i) => (plan.steps[i] as Extract<Plan['steps'][number], { op: 'run' }>).kernel);
-    const loop = fusedKernel(kernels, c.operands, c.leaves.map((l) => l.shape), lib);
+    const loop = fusedKernel(kernels, c.operands, c.leaves.map((l) => l.shape), lib, rt);
     if (loop === undefined) continue;
     for (const i of c.steps.slice(0, -1)) skip.add(i);
     last.set(c.steps[c.steps.length - 1], { leaves: c.leaves, loop, name: `fused(${kernels.map((k) => k.prim).join('+')})` });
@@ -154,7 +154,9 @@ function fusedRuns(plan: Plan, lib: KernelModule): { skip: Set<number>; last: Ma
   return { skip, last };
 }
 
-class CpuExecutable implements Executable {
+export class CpuExecutable implements Executable {
+  /** kernels prepared to be shared between threads (wasm/ranged.ts): at most one crossing each per run */
+  sharedKernels = 0;
   private readonly buffers: CpuBuffer[];
   private readonly program: (() => void)[] = [];
   private readonly ctx: KernelContext;
@@ -186,8 +188,8 @@ class CpuExecutable implements Executable {
     this.program.length = 0;
     this.timings.length = 0;
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
-    const lib = backend.runtime === undefined ? undefined : new KernelModule();
-    const fusion = lib === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan, lib);
+    const lib = backend.runtime === undefined ? undefined : new KernelModule(backend.runtime.jobs !== undefined);
+    const fusion = lib === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan, lib, backend.runtime);
     plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':
@@ -231,6 +233,7 @@ class CpuExecutable implements Executable {
       }
     });
     if (lib !== undefined && backend.runtime !== undefined) lib.link(backend.runtime);
+    this.sharedKernels = lib?.rangedSlots ?? 0;
   }
 
   profile(): StepProfile[] {

@@ -6,14 +6,23 @@
  */
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { MAX_ARGS, SLOT_BYTES, TEAM, WORD, WORKER_SPIN, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
 const workerSource = `
-const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, memory, control, index, workers, names }) => {
+const { parentPort, receiveMessageOnPort } = require('node:worker_threads');
+parentPort.once('message', ({ module, memory, control, index, workers, names, port }) => {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => exports[n]);
+  // modules loaded later (pool.load) wait on the port; one is instantiated when a job first needs it
+  const need = (fn) => {
+    while (fn >= fns.length) {
+      const m = receiveMessageOnPort(port);
+      if (m === undefined) { Atomics.wait(ctl, ${WORD.alive}, 1, 1); continue; }
+      const x = new WebAssembly.Instance(m.message.module, { env: { memory } }).exports;
+      for (const n of m.message.names) fns.push(x[n]);
+    }
+  };
   const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
   const team = new Int32Array(memory.buffer, control + workers * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
   const A = ${WORD.args};
@@ -26,6 +35,7 @@ parentPort.once('message', ({ module, memory, control, index, workers, names }) 
     seen = s;
     const fn = ctl[${WORD.fn}];
     if (fn < 0) break;
+    if (fn >= fns.length) need(fn);
     const end = ctl[${WORD.end}];
     if (end < 0) fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')});
     else {
@@ -50,6 +60,7 @@ parentPort.once('message', ({ module, memory, control, index, workers, names }) 
 
 export class NodeThreadPool implements ThreadPool {
   private readonly threads: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
 
   /** `workers` defaults to one per core besides the calling thread. */
   constructor(readonly workers: number = Math.max(0, availableParallelism() - 1)) {
@@ -60,14 +71,23 @@ export class NodeThreadPool implements ThreadPool {
     for (let index = 0; index < this.workers; index++) {
       const w = new Worker(workerSource, { eval: true });
       w.unref(); // an idle pool never keeps the process alive
-      w.postMessage({ module, memory, control: controlBase, index, workers: this.workers, names: [...exportNames] });
+      const { port1, port2 } = new MessageChannel();
+      port1.unref();
+      w.postMessage({ module, memory, control: controlBase, index, workers: this.workers, names: [...exportNames], port: port2 }, [port2]);
       this.threads.push(w);
+      this.ports.push(port1);
     }
+  }
+
+  load(module: object, exportNames: readonly string[]): void {
+    for (const p of this.ports) p.postMessage({ module, names: [...exportNames] });
   }
 
   close(): void {
     for (const w of this.threads) void w.terminate();
+    for (const p of this.ports) p.close();
     this.threads.length = 0;
+    this.ports.length = 0;
   }
 }
 

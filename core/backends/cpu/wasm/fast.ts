@@ -17,6 +17,7 @@ import { matmulStep, type F32Step } from './matmul';
 import { copyCode, movementFn } from './movegen';
 import { maxPoolFn } from './poolgen';
 import type { WasmRuntime } from './runtime';
+import { PARALLEL_ELEMENTS, rangedStep, shareable, SHARED_MIN_ROWS } from './ranged';
 import { simdChain, simdReduce, type SimdElementwise } from './simdgen';
 
 export type { F32Step } from './matmul';
@@ -45,23 +46,29 @@ export function fastKernel(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32S
     }
     case Prim.Sum:
     case Prim.ReduceMax:
-      return (lib === undefined ? undefined : reduceSimd(k, lib)) ?? reduceStep(k);
+      return (lib === undefined ? undefined : reduceSimd(k, lib, rt)) ?? reduceStep(k);
     default: {
-      const simd = lib === undefined ? undefined : simdChain([k], [k.inputs.map((_, i) => ({ leaf: i }))], k.inputs.map((x) => x.shape));
-      return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib) : elementwiseStep(k);
+      const simd = lib === undefined ? undefined : simdChain([k], [k.inputs.map((_, i) => ({ leaf: i }))], k.inputs.map((x) => x.shape), minRows(lib, k.output.shape));
+      return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib, rt) : elementwiseStep(k);
     }
   }
 }
 
 /** A fused chain (core/compile/fuse.ts) as one step: SIMD where it can, else one JS loop. */
-export function fusedKernel(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[], lib?: KernelModule): F32Step | undefined {
-  const simd = lib === undefined ? undefined : simdChain(kernels, operands, leafShapes);
-  return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib) : fusedStep(kernels, operands, leafShapes);
+export function fusedKernel(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[], lib?: KernelModule, rt?: WasmRuntime): F32Step | undefined {
+  const simd = lib === undefined ? undefined : simdChain(kernels, operands, leafShapes, minRows(lib, kernels[kernels.length - 1].output.shape));
+  return simd !== undefined && lib !== undefined ? elementwiseCall(simd, lib, rt) : fusedStep(kernels, operands, leafShapes);
 }
 
-function elementwiseCall(g: SimdElementwise, lib: KernelModule): F32Step {
-  const slot: LinkedFn = lib.add(g.fn);
+/** A kernel that may be shared between threads is split into enough rows for the chunks. */
+function minRows(lib: KernelModule, out: readonly number[]): number {
+  return lib.threaded && out.reduce((a, b) => a * b, 1) >= PARALLEL_ELEMENTS ? SHARED_MIN_ROWS : 0;
+}
+
+function elementwiseCall(g: SimdElementwise, lib: KernelModule, rt?: WasmRuntime): F32Step {
   const rows = g.outer;
+  if (shareable(rt, rows * g.inner, rows)) return rangedStep(rt, lib.add(g.fn, g.fn.params - 2), g.fn.params - 2, rows, 1);
+  const slot: LinkedFn = lib.add(g.fn);
   switch (g.fn.params - 3) {
     case 1: return ([a], o) => slot.f(a.byteOffset, o.byteOffset, 0, rows);
     case 2: return ([a, b], o) => slot.f(a.byteOffset, b.byteOffset, o.byteOffset, 0, rows);
@@ -82,9 +89,12 @@ function elementwiseCall(g: SimdElementwise, lib: KernelModule): F32Step {
   }
 }
 
-function reduceSimd(k: Kernel & { prim: ReducePrim }, lib: KernelModule): F32Step | undefined {
+function reduceSimd(k: Kernel & { prim: ReducePrim }, lib: KernelModule, rt: WasmRuntime): F32Step | undefined {
   const g = simdReduce(k);
   if (g === undefined) return undefined;
+  // rows (trailing) or columns (leading) are each folded by one thread in a fixed order: sharing
+  // them keeps the result bit-identical; the middle form adds every row into shared outputs
+  if (g.ranged && shareable(rt, k.inputs[0].shape.reduce((a, b) => a * b, 1), g.extent)) return rangedStep(rt, lib.add(g.fn, 2), 2, g.extent, g.trailing ? 1 : 4);
   const slot = lib.add(g.fn);
   const extent = g.extent;
   return ([x], o) => slot.f(x.byteOffset, o.byteOffset, 0, extent);

@@ -37,6 +37,10 @@ export class WasmRuntime {
   private top: number;
   private readonly freeList: { at: number; bytes: number }[] = [];
 
+  private readonly pool: ThreadPool | undefined;
+  /** the function index the next loaded export gets on the workers */
+  private nextFn: number = EXPORTS.length;
+
   private constructor(pool: ThreadPool | undefined) {
     const api = wasmApi();
     const f = wasmFeatures();
@@ -55,6 +59,7 @@ export class WasmRuntime {
       this.jobs = new Jobs(this.memory, 0, workers);
       this.jobs.bind();
       pool.start(this.module, this.memory, 0, EXPORTS);
+      this.pool = pool;
     }
   }
 
@@ -71,6 +76,18 @@ export class WasmRuntime {
     if (api === undefined) throw new Error('cpu: WebAssembly is not available');
     const module = new api.Module(encodeModule(fns, { pages: 1, maxPages: MAX_PAGES, shared: this.shared }, names));
     return { module, exports: new api.Instance(module, { env: { memory: this.memory } }).exports };
+  }
+
+  /**
+   * Hands a module compiled by `instantiate` to the workers; returns the worker function index of
+   * names[0] (the others follow), or -1 without workers.
+   */
+  share(module: WasmModule, names: readonly string[]): number {
+    if (this.pool === undefined || this.jobs === undefined) return -1;
+    const first = this.nextFn;
+    this.pool.load(module, names);
+    this.nextFn += names.length;
+    return first;
   }
 
   /** Threads that take part in a kernel now (workers still starting up are left out). */

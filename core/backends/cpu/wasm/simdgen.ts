@@ -124,14 +124,27 @@ export interface SimdElementwise {
   inner: number;
 }
 
-/** A fused chain (operands as in core/compile/fuse.ts), or one kernel when `operands` is its inputs as leaves. */
-export function simdChain(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[]): SimdElementwise | undefined {
+/**
+ * A fused chain (operands as in core/compile/fuse.ts), or one kernel when `operands` is its inputs
+ * as leaves. The split is the first that every leaf allows; with `minRows`, a later one giving at
+ * least that many rows of at least MIN_INNER elements when there is one (rows to share between
+ * threads: every element is computed by the same code either way, so the results are identical).
+ */
+export function simdChain(kernels: readonly Kernel[], operands: readonly Operand[][], leafShapes: readonly (readonly number[])[], minRows = 0): SimdElementwise | undefined {
   const emits = kernels.map((kn) => EMIT[kn.prim]);
   if (emits.some((e) => e === undefined)) return undefined;
   const out = kernels[kernels.length - 1].output.shape;
+  const accessAt = (s: number): (Access | number | undefined)[] => leafShapes.map((shape) => classify(shape, out, s) ?? middle(shape, out, s));
   for (let s = 0; s <= out.length; s++) {
-    const access = leafShapes.map((shape) => classify(shape, out, s) ?? middle(shape, out, s));
+    let access = accessAt(s);
     if (access.some((a) => a === undefined)) continue;
+    for (let d = s + 1; minRows > 0 && sizeOf(out.slice(0, s)) < minRows && d < out.length; d++) {
+      const deeper = accessAt(d);
+      if (sizeOf(out.slice(d)) < MIN_INNER) break;
+      if (deeper.some((a) => a === undefined) || sizeOf(out.slice(0, d)) < minRows) continue;
+      access = deeper;
+      s = d;
+    }
     const outer = sizeOf(out.slice(0, s)), inner = sizeOf(out.slice(s));
     const L = leafShapes.length;
     const fn = new Fn('f', L + 3);
@@ -177,6 +190,9 @@ export function simdChain(kernels: readonly Kernel[], operands: readonly Operand
   return undefined;
 }
 
+/** the shortest row a deeper split may leave (SIMD loops want long rows) */
+const MIN_INNER = 64;
+
 const remU = (a: Code, b: Code): Code => [...a, ...b, 0x70];
 
 /**
@@ -203,6 +219,9 @@ export interface SimdReduce {
   fn: Fn;
   /** the extent lo..hi ranges over */
   extent: number;
+  /** rows (trailing) or columns (leading) are independent: any range of them may run on any thread */
+  ranged: boolean;
+  trailing: boolean;
 }
 
 /**
@@ -251,12 +270,12 @@ export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | unde
     ]);
     if (kept === 0) {
       fn.emit(rows);
-      return { fn, extent: outer };
+      return { fn, extent: outer, ranged: true, trailing: true };
     }
     // every row adds into its kept index: the whole range at once (one thread), out initialised first
     fn.emit(forRange(q, c(0), c(kept), 1, f32store(add(get(OUT), shl(get(q), c(2))), f32const(sum ? 0 : -Infinity))));
     fn.emit(rows);
-    return { fn, extent: outer };
+    return { fn, extent: outer, ranged: false, trailing: true };
   }
   // columns [lo, hi): out[j] = init, then row by row out[j] ⊕= x[p, j]; lo is a multiple of 4 except at the end
   const j = fn.local('i32'), p = fn.local('i32');
@@ -273,7 +292,7 @@ export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | unde
     ...forRange(j, get(LO), get(end), 4, body(true)),
     ...forRange(j, get(end), get(HI), 1, body(false)),
   ]));
-  return { fn, extent: inner };
+  return { fn, extent: inner, ranged: true, trailing: false };
 }
 
 /** (hi − lo) rounded down to a multiple of 4 */

@@ -23,7 +23,8 @@
  * worker is only posted a new job once its DONE shows the previous one finished. When the workers
  * keep taking less than their share of chunks, the caller runs the next jobs alone (`Jobs.help`).
  * Workers spin briefly on SEQ before `Atomics.wait`; the main thread spins then waits on DONE or
- * FINISHED. A job = one thread crossing each way; `crossings` counts them.
+ * FINISHED. A job = one thread crossing each way; `crossings` counts them. Function indices: the
+ * exports named at `start`, then those of each `load`ed module in order.
  */
 import type { WasmMemory, WasmModule } from './webassembly';
 
@@ -50,6 +51,12 @@ export interface ThreadPool {
   readonly workers: number;
   /** Start every worker on `module` (imports `env.memory`) serving jobs from its slot at `controlBase`. */
   start(module: WasmModule, memory: WasmMemory, controlBase: number, exportNames: readonly string[]): void;
+  /**
+   * Hands every worker one more module over the same memory (an executable's generated kernels, at
+   * prepare): its exports get the next function indices after those of `start` and earlier loads.
+   * No crossing: a worker instantiates it when first given one of its indices.
+   */
+  load(module: WasmModule, exportNames: readonly string[]): void;
   /** Ask the workers to exit. */
   close(): void;
 }
