@@ -108,6 +108,22 @@ describe('WebAssembly SIMD elementwise kernels vs the float64 kernels', () => {
     }
   });
 
+  it('reduceMax over long rows (four accumulators): exactly the maximum, NaN anywhere in a row gives NaN, +0 above −0', () => {
+    const shape = [6, 83];
+    const x = data(shape, 21, -3, 3);
+    x[1 * 83 + 70] = NaN; // in the blocks of 16
+    x[2 * 83 + 81] = NaN; // in the tail
+    for (let j = 0; j < 83; j++) x[3 * 83 + j] = j % 2 === 0 ? -0 : -1;
+    x[3 * 83 + 40] = 0;
+    for (let j = 0; j < 83; j++) x[4 * 83 + j] = -Infinity;
+    x[5 * 83 + 3] = Math.fround(1e30); // the maximum in the first block
+    const ref = new Float64Array(6);
+    K.reduce(Prim.ReduceMax, x, shape, [1], ref);
+    const out = runFast(backend, simdStep(kernel(Prim.ReduceMax, { axes: [1] }, [shape], [6])), [x], 6);
+    close(out, ref, 'reduceMax rows', 0);
+    expect(Object.is(out[3], 0)).toBe(true);
+  });
+
   it('sum and reduceMax around kept middle axes (a conv bias gradient: N, H, W of NCHW)', () => {
     const shape = [3, 4, 5, 7];
     const x = data(shape, 13, -2, 2);

@@ -257,10 +257,25 @@ export function simdReduce(kn: Kernel & { prim: ReducePrim }): SimdReduce | unde
     const inner4 = inner - (inner % 4);
     const lane = (l: number): Code => extractLane(get(acc), l);
     const fold = (a: Code, b: Code): Code => (sum ? f32add(a, b) : f32max(a, b));
+    // max: four independent accumulators over blocks of 16 (f32x4.max is a multi-instruction
+    // sequence on x86: one chain is latency-bound, ~7× slower than a sum). Max is exactly
+    // order-independent (NaN if any is NaN, +0 above −0), so the result is that of one chain.
+    const maxBlocks: Code[] = [];
+    if (!sum && inner4 >= 32) {
+      const accs = [acc, fn.local('v128'), fn.local('v128'), fn.local('v128')];
+      const block = fn.local('i32');
+      maxBlocks.push(
+        ...accs.slice(1).map((a) => set(a, init)),
+        set(block, add(get(i), c((inner4 - (inner4 % 16)) * 4))),
+        forRange(i, get(i), get(block), 64, accs.flatMap((a, l) => set(a, combine(get(a), v128load(get(i), 16 * l))))),
+        set(acc, combine(combine(get(accs[0]), get(accs[1])), combine(get(accs[2]), get(accs[3])))),
+      );
+    }
     const rows = forRange(q, get(LO), get(HI), 1, [
       ...set(i, add(get(X), mul(get(q), c(inner * 4)))),
       ...set(end, add(get(i), c(inner4 * 4))),
       ...set(acc, init),
+      ...maxBlocks.flat(),
       ...forRange(i, get(i), get(end), 16, set(acc, combine(get(acc), v128load(get(i))))),
       ...set(s, fold(fold(lane(0), lane(1)), fold(lane(2), lane(3)))),
       ...forRange(i, get(i), add(get(end), c((inner - inner4) * 4)), 4, set(s, fold(get(s), f32load(get(i))))),
