@@ -17,7 +17,8 @@ import type { Backend, DeviceBuffer, DtypeMode, Executable, HostArray, PrepareOp
 import { cpuKernels, type CpuKernel, type KernelContext } from './dispatch';
 import { constant } from './kernels';
 import { elementwiseChains, padAddPairs, type ElementwiseChain } from '../../compile/fuse';
-import { fastKernel, fusedKernel, padAddKernel } from './wasm/fast';
+import { rowPatterns } from '../../compile/rowPatterns';
+import { fastKernel, fusedKernel, padAddKernel, rowGroupKernel } from './wasm/fast';
 import { KernelModule } from './wasm/kernelModule';
 import { WasmRuntime } from './wasm/runtime';
 import type { ThreadPool } from './wasm/threadPool';
@@ -35,6 +36,8 @@ export interface CpuOptions {
   wasm?: boolean;
   /** worker threads for the fast kernels (used where shared memory is available) */
   threads?: ThreadPool;
+  /** softmax and layer norm as one row kernel each (wasm/rowgen.ts; default true; false runs their steps) */
+  rowKernels?: boolean;
   /** a millisecond clock: every executable this backend prepares times its steps (`--profile`) */
   clock?: () => number;
 }
@@ -44,6 +47,7 @@ export class CpuBackend implements Backend {
   allocations = 0;
   /** the WebAssembly runtime of the fast path, if on */
   readonly runtime: WasmRuntime | undefined;
+  readonly rowKernels: boolean;
   private readonly wasmBuffers: CpuBuffer[] = [];
   /** every executable prepared here, in order (profiles are read from them) */
   readonly prepared: Executable[] = [];
@@ -55,6 +59,7 @@ export class CpuBackend implements Backend {
   constructor(readonly mode: DtypeMode = 'f32', options: CpuOptions = {}) {
     this.clock = options.clock;
     this.runtime = mode === 'f32' && options.wasm !== false ? WasmRuntime.create(options.threads) : undefined;
+    this.rowKernels = options.rowKernels !== false;
   }
 
   /** Jobs handed to worker threads so far (each is one crossing there and back). */
@@ -129,7 +134,7 @@ interface FusedRun {
 }
 
 /** The plan's elementwise chains this backend can run as one loop: steps to skip, loops by last step. */
-function fusedRuns(plan: Plan, lib: KernelModule, rt: WasmRuntime | undefined): { skip: Set<number>; last: Map<number, FusedRun> } {
+function fusedRuns(plan: Plan, lib: KernelModule, rows: WasmRuntime | undefined, rt: WasmRuntime | undefined): { skip: Set<number>; last: Map<number, FusedRun> } {
   const skip = new Set<number>();
   const last = new Map<number, FusedRun>();
   for (const pa of padAddPairs(plan)) {
@@ -144,7 +149,17 @@ function fusedRuns(plan: Plan, lib: KernelModule, rt: WasmRuntime | undefined): 
       name: 'fused(pad+add)',
     });
   }
-  for (const c of elementwiseChains(plan, new Set([...last.keys()]))) {
+  const rowSteps: number[] = [];
+  if (rows !== undefined) {
+    for (const p of rowPatterns(plan)) {
+      const row = rowGroupKernel(plan, p, lib, rows);
+      if (row === undefined) continue;
+      for (const i of p.steps.slice(0, -1)) skip.add(i);
+      rowSteps.push(...p.steps);
+      last.set(p.steps[p.steps.length - 1], { leaves: row.leaves, loop: row.step, name: `row(${p.kind})` });
+    }
+  }
+  for (const c of elementwiseChains(plan, new Set([...last.keys(), ...rowSteps]))) {
     const kernels = c.steps.map((i) => (plan.steps[i] as Extract<Plan['steps'][number], { op: 'run' }>).kernel);
     const loop = fusedKernel(kernels, c.operands, c.leaves.map((l) => l.shape), lib, rt);
     if (loop === undefined) continue;
@@ -189,7 +204,7 @@ export class CpuExecutable implements Executable {
     this.timings.length = 0;
     const view = (id: number, size: number): HostArray => this.buffers[id].data.subarray(0, size);
     const lib = backend.runtime === undefined ? undefined : new KernelModule(backend.runtime.jobs !== undefined);
-    const fusion = lib === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan, lib, backend.runtime);
+    const fusion = lib === undefined ? { skip: new Set<number>(), last: new Map<number, FusedRun>() } : fusedRuns(plan, lib, backend.rowKernels ? backend.runtime : undefined, backend.runtime);
     plan.steps.forEach((s, index) => {
       switch (s.op) {
         case 'alloc':

@@ -7,6 +7,7 @@
 import { kernelCost } from '../../compile/cost';
 import { elementwiseChains } from '../../compile/fuse';
 import type { Plan } from '../../compile/plan';
+import { rowPatterns } from '../../compile/rowPatterns';
 import type { Executable, StepProfile } from '../backend';
 
 /** A kernel slower than this multiple of its roofline bound is called overhead-bound. */
@@ -34,11 +35,14 @@ export function profileRows(plan: Plan, profile: readonly StepProfile[], machine
   const groups = new Map<string, { steps: number; ms: number; flops: number; bytes: number; bound: number }>();
   let total = 0;
   const chains = new Map(elementwiseChains(plan).map((c) => [c.steps[c.steps.length - 1], c.steps]));
+  const rows = new Map(rowPatterns(plan).map((r) => [r.steps[r.steps.length - 1], r.steps]));
   for (const p of profile) {
     const s = plan.steps[p.step];
     if (s.op !== 'run' || p.runs === 0) continue;
-    // a fused chain costs its steps' flops; its traffic is approximated by the last step's
-    const fused = p.prim.startsWith('fused') ? chains.get(p.step) ?? [p.step] : [p.step];
+    // a fused chain (or row kernel: row(softmax), row(layerNorm)) costs its steps' flops; its
+    // traffic is approximated by the last step's
+    const row = p.prim.startsWith('row(');
+    const fused = p.prim.startsWith('fused') ? chains.get(p.step) ?? [p.step] : row ? rows.get(p.step) ?? [p.step] : [p.step];
     const cost = { flops: 0, bytes: kernelCost(s.kernel).bytes };
     for (const i of fused) {
       const f = plan.steps[i];
@@ -46,7 +50,7 @@ export function profileRows(plan: Plan, profile: readonly StepProfile[], machine
     }
     const ms = p.ms / p.runs;
     total += ms;
-    const key = p.prim.startsWith('fused') ? 'fused elementwise' : s.kernel.prim;
+    const key = p.prim.startsWith('fused') ? 'fused elementwise' : row ? p.prim : s.kernel.prim;
     const g = groups.get(key) ?? { steps: 0, ms: 0, flops: 0, bytes: 0, bound: 0 };
     g.steps++;
     g.ms += ms;

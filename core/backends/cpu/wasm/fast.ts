@@ -6,7 +6,9 @@
  * `KernelModule`) where their ops and patterns allow, else as generated JS loops (jsgen.ts).
  */
 import { Prim, type ReducePrim } from '../../../ir/prims';
-import type { Kernel } from '../../../compile/plan';
+import type { BufferId, Kernel, Plan } from '../../../compile/plan';
+import { isRowNode, type RowPattern } from '../../../compile/rowPatterns';
+import { rowKernel } from './rowgen';
 import type { Operand } from '../../../compile/fuse';
 import { stridesOf } from '../kernels/shape';
 import { convStep } from './conv';
@@ -98,6 +100,35 @@ function reduceSimd(k: Kernel & { prim: ReducePrim }, lib: KernelModule, rt: Was
   const slot = lib.add(g.fn);
   const extent = g.extent;
   return ([x], o) => slot.f(x.byteOffset, o.byteOffset, 0, extent);
+}
+
+/**
+ * A row-pattern group (core/compile/rowPatterns.ts: softmax, layer norm) as one row kernel
+ * (rowgen.ts). The step's leaves are x, [γ], [β], then the live intermediates it writes.
+ */
+export function rowGroupKernel(plan: Plan, p: RowPattern, lib: KernelModule, rt: WasmRuntime): { leaves: { buffer: BufferId; shape: number[] }[]; step: F32Step } | undefined {
+  const g = rowKernel(p, p.kind === 'layerNorm' ? scalarInput(plan, p.steps[1]) : undefined);
+  if (g === undefined) return undefined;
+  const P = g.pointers.length;
+  const slot = lib.add(g.fn, P, shareable(rt, p.rows * p.width, p.rows));
+  const live = new Map(p.live.map((l) => [l.buffer, l.node]));
+  const leaves = g.pointers.slice(0, -1).map((buffer, i) => {
+    const node = live.get(buffer);
+    const shape = i === 0 || (node !== undefined && !isRowNode(p.kind, node)) ? [p.rows, p.width] : node !== undefined ? [p.rows] : [p.width];
+    return { buffer, shape };
+  });
+  return { leaves, step: rangedStep(rt, slot, P, p.rows, 1) };
+}
+
+/** The value of the one-element constant a run step reads (layer norm's 1/C). */
+function scalarInput(plan: Plan, step: number): number | undefined {
+  const s = plan.steps[step];
+  if (s.op !== 'run') return undefined;
+  for (const b of s.inputs) {
+    const c = plan.constants.find((x) => x.buffer === b);
+    if (c !== undefined && c.value.length === 1) return c.value[0];
+  }
+  return undefined;
 }
 
 /** A step calling f(input pointers..., output pointer). */

@@ -19,7 +19,7 @@ export interface LinkedFn {
   f: WasmFn;
   /** the part wrapper (ranged functions) */
   part: WasmFn;
-  /** the part wrapper's function index on the workers; -1 without workers or when not ranged */
+  /** the part wrapper's function index on the workers; -1 without workers or when not shared */
   job: number;
 }
 
@@ -40,8 +40,8 @@ export class KernelModule {
   /** `threaded`: the runtime has workers (ranged kernels above the threshold may be shared). */
   constructor(readonly threaded = false) {}
 
-  /** `pointers`: f is ranged, f(pointers..., lo, hi). */
-  add(fn: Fn, pointers?: number): LinkedFn {
+  /** `pointers`: f is ranged, f(pointers..., lo, hi); `share`: its step may be shared between threads. */
+  add(fn: Fn, pointers?: number, share = true): LinkedFn {
     const key = `${fn.params}:${fn.encode().join(',')}`;
     let i = this.byCode.get(key);
     if (i === undefined) {
@@ -52,9 +52,9 @@ export class KernelModule {
     if (pointers !== undefined) {
       if (pointers + 2 !== fn.params || pointers + 2 > MAX_ARGS) throw new Error(`cpu: ranged kernel '${fn.name}' takes ${fn.params} arguments, not ${pointers} pointers + lo, hi`);
       this.ranged.set(i, pointers);
-      this.rangedSlots++;
+      if (share) this.rangedSlots++;
     }
-    const slot: LinkedFn = { f: unlinked, part: unlinked, job: -1 };
+    const slot: LinkedFn = { f: unlinked, part: unlinked, job: pointers !== undefined && share ? 0 : -1 };
     this.slots[i].push(slot);
     return slot;
   }
@@ -81,7 +81,7 @@ export class KernelModule {
       const part = exports[partNames[j]] as WasmFn;
       for (const s of this.slots[i]) {
         s.part = part;
-        s.job = first < 0 ? -1 : first + j;
+        s.job = first < 0 || s.job < 0 ? -1 : first + j;
       }
     });
   }

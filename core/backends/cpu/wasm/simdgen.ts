@@ -37,10 +37,10 @@ const OP = {
   eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46,
   and: 0x4e, andnot: 0x4f, or: 0x50, bitselect: 0x52,
   i32shl: 0xab, i32add: 0xae, i32splat: 0x11,
-  abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9,
+  abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9, pmin: 0xea, pmax: 0xeb,
 } as const;
 
-const v = (op: keyof typeof OP, ...args: Code[]): Code => simdOp(OP[op], ...args);
+export const v = (op: keyof typeof OP, ...args: Code[]): Code => simdOp(OP[op], ...args);
 const k = f32x4const;
 /** 1.0 where the mask is set, else 0 */
 const ones = (mask: Code): Code => v('and', mask, k(1));
@@ -54,9 +54,11 @@ function keep(fn: Fn, code: Code): { init: Code; ref: Code } {
 const MAGIC = 12582912; // 1.5·2²³
 const MAGIC_BITS = 0x4b400000;
 
-function exp(fn: Fn, x: Code): Code {
+export function exp(fn: Fn, x: Code): Code {
   const X = keep(fn, x);
-  const xc = keep(fn, v('max', v('min', X.ref, k(88.72283935546875)), k(-86.5)));
+  // the clamp by pmin/pmax (b < a ? b : a; one instruction each on x86, where IEEE min/max are
+  // sequences): the same values here — a NaN x stays NaN either way and the bounds are not ±0
+  const xc = keep(fn, v('pmax', v('pmin', X.ref, k(88.72283935546875)), k(-86.5)));
   // j = x·log2 e + 1.5·2²³ rounds to an integer n in the low mantissa bits: n = j − 1.5·2²³ as a
   // float, and bits(j) − bits(1.5·2²³) as an integer (|n| ≤ 128 ≪ 2²²)
   const j = keep(fn, v('add', v('mul', xc.ref, k(Math.LOG2E)), k(MAGIC)));
