@@ -4,8 +4,9 @@
  * DCGAN settings (Adam 2e-4, β1 0.5), both learning rates decaying to 0 (cosine), real images
  * labelled 0.9 (one-sided smoothing) and a moving average of the generator's weights (decay 0.999)
  * that the grid shows and export writes. Sized for a CPU: batch 32, eight epochs (15,000 generator
- * steps). Measured by `npm run templates:check` (figures in docs/templates.md): the mnist-cnn
- * classifier names generated digits with mean top-class probability ≥ 0.9, all ten among 1,000.
+ * steps). Measured by `npm run templates:check` (figures in docs/templates.md) against the target:
+ * the mnist-cnn classifier names generated digits with mean top-class probability ≥ 0.9, all ten
+ * among 1,000.
  */
 import { chainNetwork, type Chain } from './chain';
 import type { TemplateDef } from './index';
