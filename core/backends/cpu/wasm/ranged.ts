@@ -12,12 +12,15 @@ import { MAX_ARGS } from './threadPool';
 
 /**
  * At and above this many elements a ranged kernel is shared. Measured on the 2-core box under load
- * (a 6-leaf Adam-like chain, memory-bound: 16K elements 45 µs alone, +30 µs shared; 64K 185 µs,
- * +50–90 µs; 128K and up even): a job costs ~20–50 µs of crossing and chunk bookkeeping when the
- * worker is descheduled, so a kernel must take several hundred µs on one thread before a second
- * thread can pay; the hold-off (threadPool.ts) bounds the loss when it cannot.
+ * (another job's two busy threads): a 6-leaf Adam-like chain, memory-bound, 16K elements 45 µs
+ * alone, +30 µs shared; 64K 185 µs, +50–90 µs; 128K and up even — a job costs ~20–50 µs of
+ * crossing and chunk bookkeeping when the worker is descheduled. Whole W5 steps on 2 threads
+ * (bench/profile.ts, 3 alternating runs): sharing from 128K (~40 jobs per step) 14.2 steps/s,
+ * from 512K (~22) 15.2, never 15.1. So only the largest kernels (W5's feed-forward activations and
+ * attention scores) are shared; the hold-off (threadPool.ts) bounds the loss when the worker
+ * gets no time slice.
  */
-export const PARALLEL_ELEMENTS = 1 << 17;
+export const PARALLEL_ELEMENTS = 1 << 19;
 /** Rows an elementwise kernel to be shared is cut into at least (simdgen.ts picks a deeper split). */
 export const SHARED_MIN_ROWS = 32;
 /** Chunks per thread of a shared range: a slow thread's last chunk is taken by the others. */
