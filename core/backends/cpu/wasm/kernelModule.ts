@@ -76,7 +76,7 @@ export class KernelModule {
       for (const s of this.slots[i]) s.f = f;
     });
     if (targets.length === 0) return;
-    const first = rt.share(module, partNames);
+    const first = this.rangedSlots > 0 ? rt.share(module, partNames) : -1;
     targets.forEach((i, j) => {
       const part = exports[partNames[j]] as WasmFn;
       for (const s of this.slots[i]) {
