@@ -25,9 +25,10 @@ import type { ThreadPool } from './wasm/threadPool';
 
 class CpuBuffer implements DeviceBuffer {
   /** `at`: byte offset in the wasm memory (fast path), -1 for a plain typed array */
-  constructor(readonly storage: Storage, public data: HostArray, readonly at = -1) {}
-  get size(): number {
-    return this.data.length;
+  /** elements; kept, since a view of unshared wasm memory reads length 0 once the memory grows (until re-cut) */
+  readonly size: number;
+  constructor(readonly storage: Storage, public data: HostArray, readonly at = -1) {
+    this.size = data.length;
   }
 }
 

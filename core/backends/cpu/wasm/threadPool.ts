@@ -24,7 +24,8 @@
  * keep taking less than their share of chunks, the caller runs the next jobs alone (`Jobs.help`).
  * Workers spin briefly on SEQ before `Atomics.wait`; the main thread spins then waits on DONE or
  * FINISHED. A job = one thread crossing each way; `crossings` counts them. Function indices: the
- * exports named at `start`, then those of each `load`ed module in order.
+ * exports named at `start`, then those of each `load`ed module in order. Where the calling thread
+ * may not block (a page's main thread: `Atomics.wait` throws there), the main thread only spins.
  */
 import type { WasmMemory, WasmModule } from './webassembly';
 
@@ -46,6 +47,24 @@ export const HOLD_OFF = 64;
 /** polls of a worker's DONE before a shared job goes on without it */
 export const IDLE_SPIN = 2000;
 
+let blocking: boolean | undefined;
+
+/**
+ * Whether this thread may block in `Atomics.wait` (probed once): false on a page's main thread,
+ * where the check precedes the value comparison, so a wait on a mismatching value throws.
+ */
+export function canBlock(): boolean {
+  if (blocking === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      blocking = true;
+    } catch {
+      blocking = false;
+    }
+  }
+  return blocking;
+}
+
 export interface ThreadPool {
   /** worker threads besides the calling thread */
   readonly workers: number;
@@ -66,6 +85,8 @@ export class Jobs {
   crossings = 0;
   private readonly seq: number[];
   private aliveCount = 0;
+  /** false: spin only (see `canBlock`) */
+  private readonly block = canBlock();
 
   constructor(private readonly memory: WasmMemory, private readonly base: number, readonly workers: number) {
     this.seq = new Array<number>(workers).fill(0);
@@ -186,7 +207,7 @@ export class Jobs {
       const done = Atomics.load(team, TEAM.finished);
       if (done >= target) break;
       // workers notify FINISHED after each chunk; the timeout only bounds a lost wake-up
-      if (i > SPIN) Atomics.wait(team, TEAM.finished, done, 20);
+      if (i > SPIN && this.block) Atomics.wait(team, TEAM.finished, done, 20);
     }
     if (this.posted === 0) return;
     const fair = (chunks * this.posted) / (this.posted + 1);
@@ -219,7 +240,7 @@ export class Jobs {
     for (;;) {
       const d = Atomics.load(ctl, WORD.done);
       if (d === s) return;
-      Atomics.wait(ctl, WORD.done, d, 50);
+      if (this.block) Atomics.wait(ctl, WORD.done, d, 50);
     }
   }
 
