@@ -1,11 +1,15 @@
 /**
- * @file Shared by the end-to-end suites: start `node bin/brrr.js serve` on a free port and read the
- * tokened link it prints; launch headless Chromium; check the build and the browser are there.
+ * @file Shared by the browser suites: start `node bin/brrr.js serve` on a free port and read the
+ * tokened link it prints; serve a test page bundled by esbuild; launch headless Chromium; check
+ * the build and the browser are there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,8 +28,33 @@ export function requireBrowserAndBuild(): void {
   }
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+export interface ServedPage {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `entry` (a TypeScript module) bundled by esbuild for the browser and served on 127.0.0.1: any
+ * path ending in `/page.js` is the bundle, every other path the HTML page that loads it (relative
+ * to that path); `headers(url)` adds response headers to both (e.g. cross-origin isolation).
+ */
+export async function servePageBundle(entry: string, headers: (url: string) => Record<string, string> = () => ({})): Promise<ServedPage> {
+  const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const script = bundle.outputFiles[0].text;
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.endsWith('/page.js')) res.writeHead(200, { 'content-type': 'text/javascript', ...headers(url) }).end(script);
+    else res.writeHead(200, { 'content-type': 'text/html', ...headers(url) }).end('<!doctype html><script type="module" src="page.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 export interface StartedServer {

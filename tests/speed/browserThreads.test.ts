@@ -7,40 +7,25 @@
  * crossings > 0. Served without the headers, the factory says why it is one thread, and training
  * still works on unshared memory, giving the shared-memory results bit for bit.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from '../e2e/support';
+import { launchChromium, servePageBundle, type ServedPage } from '../e2e/support';
 import type { PageResult } from './page/threads';
 
-let server: Server;
+let served: ServedPage;
 let browser: Browser;
-let origin = '';
 
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 beforeAll(async () => {
-  const bundle = await build({ entryPoints: [new URL('./page/threads.ts', import.meta.url).pathname], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-  const script = bundle.outputFiles[0].text;
   // /isolated/… carries the isolation headers, /plain/… does not
-  server = createServer((req, res) => {
-    const headers = req.url?.startsWith('/isolated/') === true ? ISOLATION : {};
-    if (req.url?.endsWith('/threads.js') === true) {
-      res.writeHead(200, { 'content-type': 'text/javascript', ...headers }).end(script);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html', ...headers }).end('<!doctype html><script type="module" src="threads.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await servePageBundle(new URL('./page/threads.ts', import.meta.url).pathname, (url) => (url.startsWith('/isolated/') ? ISOLATION : {}));
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
 });
 
 async function runPage(path: string, workers: number): Promise<PageResult> {
@@ -48,7 +33,7 @@ async function runPage(path: string, workers: number): Promise<PageResult> {
   const logs: string[] = [];
   page.on('pageerror', (e) => logs.push(e.message));
   try {
-    await page.goto(origin + path);
+    await page.goto(served.origin + path);
     await page.waitForFunction(() => 'brrrThreads' in globalThis, undefined, { timeout: 10000 }).catch(() => {
       throw new Error(`the test page did not load: ${logs.join('; ')}`);
     });

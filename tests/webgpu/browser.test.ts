@@ -4,45 +4,29 @@
  * the page by esbuild; outputs are compared in Node with the float64 CPU like the Dawn tests.
  * No adapter in the page fails the test with the reason; it never skips.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, servePageBundle, type ServedPage } from '../e2e/support';
 import { layerConformance, oracle, primConformance, SEED, type ConformanceCase } from './conformance';
 import { expectClose } from './support';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--enable-unsafe-webgpu', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-let server: Server;
+let served: ServedPage;
 let browser: Browser;
-let origin = '';
 
 beforeAll(async () => {
-  const bundle = await build({ entryPoints: [new URL('./page/entry.ts', import.meta.url).pathname], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-  const script = bundle.outputFiles[0].text;
-  server = createServer((req, res) => {
-    if (req.url === '/entry.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/entry.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  served = await servePageBundle(new URL('./page/entry.ts', import.meta.url).pathname);
+  browser = await launchChromium(['--enable-unsafe-webgpu']);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
 });
 
 test('every primitive and layer on WebGPU in Chromium ~ f64 CPU', async () => {
   const cases: ConformanceCase[] = [...primConformance(), ...layerConformance()];
   const page = await browser.newPage();
-  await page.goto(origin);
+  await page.goto(served.origin);
   await page.waitForFunction(() => 'brrrConformance' in globalThis);
   const result = await page.evaluate(
     (cs) => (globalThis as unknown as { brrrConformance(c: unknown): Promise<{ adapter: { architecture: string; fallback: boolean }; outputs: Record<string, number[]>[]; errors: string[] }> }).brrrConformance(cs),
