@@ -55,17 +55,20 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 
-/** Trains the project in WORK/<dir> and returns the final metrics and the run folder. */
-async function train(project: Project, dir: string): Promise<{ metrics: MetricValues; runDir: string; events: RunEvent[] }> {
+/** Trains the project in WORK/<dir> and returns the final metrics and the run folder; `atEpochEnd` sees the run folder once each epoch's checkpoint is written. */
+async function train(project: Project, dir: string, atEpochEnd?: (epoch: number, runDir: string) => Promise<void>): Promise<{ metrics: MetricValues; runDir: string; events: RunEvent[] }> {
   const projectDir = join(WORK, dir);
   await rm(projectDir, { recursive: true, force: true });
   await mkdir(projectDir, { recursive: true });
   const run = await startLocalRun({ project, projectDir, backend: 'cpu', runId: 'check', ...(epochs ? { epochs } : {}) });
   const kept: RunEvent[] = [];
+  let stepsPerEpoch = Infinity;
   let metrics: MetricValues = {};
   for await (const e of run.events) {
+    if (e.type === 'start') stepsPerEpoch = e.stepsPerEpoch;
     if (e.type === 'epoch') log(`${dir} epoch ${e.epoch} (${e.seconds.toFixed(0)} s): train ${fmt(e.train)}${e.validation ? ` | val ${fmt(e.validation)}` : ''}`);
     if (e.type === 'warning') log(`${dir} ${e.code}: ${e.message}`);
+    if (e.type === 'checkpoint' && atEpochEnd && e.step % stepsPerEpoch === 0) await atEpochEnd(e.epoch, run.dir);
     if (e.type === 'text') log(`${dir} sample: ${JSON.stringify(e.samples[0]?.slice(0, 120))}`);
     if (e.type === 'epoch' || e.type === 'warning' || e.type === 'text' || e.type === 'decisionBoundary' || e.type === 'samples') kept.push(e);
     if (e.type === 'done') {
@@ -178,7 +181,14 @@ const checks: Record<string, Check> = {
   'mnist-cnn': accuracy(0.99),
   'mnist-gan': async (name) => {
     const project = buildProject(name);
-    const { runDir, events } = args.includes('--judge-only') ? await previousRun(name) : await train(project, name);
+    // judged after every epoch too (same classifier, same noise), so one run shows the trajectory
+    const perEpoch: string[] = [];
+    const atEpochEnd = async (epoch: number, dir: string): Promise<void> => {
+      const j = await judgeGan(project, dir, 1000);
+      perEpoch.push(`${epoch}: ${j.confidence.toFixed(3)}/${j.digits}`);
+      log(`${name} epoch ${epoch}: classifier confidence ${j.confidence.toFixed(4)}, ${j.digits} digits`);
+    };
+    const { runDir, events } = args.includes('--judge-only') ? await previousRun(name) : await train(project, name, atEpochEnd);
     const grids = events.filter((e) => e.type === 'samples').length;
     const judged = await judgeGan(project, runDir, 1000);
     const batchStats = await judgeGan(project, runDir, 1000, true);
@@ -188,7 +198,7 @@ const checks: Record<string, Check> = {
       value: judged.confidence,
       target: '>= 0.9, 10 digits, grid every epoch',
       pass: judged.confidence >= 0.9 && judged.digits === 10 && grids > 0,
-      detail: { digits: judged.digits, histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' '), batchStatisticsConfidence: batchStats.confidence, batchStatisticsDigits: batchStats.digits },
+      detail: { digits: judged.digits, perEpoch: perEpoch.join(', '), histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' '), batchStatisticsConfidence: batchStats.confidence, batchStatisticsDigits: batchStats.digits },
     };
   },
   'sensor-lstm': async (name) => {

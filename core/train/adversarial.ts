@@ -6,6 +6,8 @@
  *   D step: one batch of 2B rows, B real (label r, 1 or a smoothed 0.9) then B generated (label 0):
  *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), r) + BCE(D(G(z)), 0))
  *   G step, non-saturating: L_G = BCE(D(G(z)), 1) = mean −log σ(D(G(z))).
+ *   Learning rates: G steps at η(t) (optimizer and schedule), D at η(t)·η_D/η when
+ *           discriminatorLearningRate η_D is set (two time-scale updates), else at η(t) too.
  *   G EMA (generatorEma d > 0): ema ← debiased moving average of G's variables after each G step;
  *           the sample grid and exported weights use it (core/train/ema.ts).
  *
@@ -27,7 +29,7 @@ import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPositio
 import { applyEma, emaName } from './ema';
 import { runEvent, type MetricValues, type RunEvent } from './events';
 import { GanDiagnosis, sampleDiversity } from './ganDiagnosis';
-import { discriminatorLossFloor, parseGanOptions, type GanOptions } from './ganOptions';
+import { discriminatorLossFloor, discriminatorRateScale, parseGanOptions, type GanOptions } from './ganOptions';
 import { applyOptimizer, LR_INPUT } from './optimizers';
 import { compileSupervised, optimizerFromProject } from './program';
 import { learningRateAt } from './schedules';
@@ -168,6 +170,8 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const ones = new Float32Array(B).fill(1);
   const noise = new Float32Array(B * gan.noiseSize);
   const lr = new Float32Array(1);
+  const lrD = new Float32Array(1);
+  const dScale = discriminatorRateScale(gan.options, recipe.optimizer.learningRate);
   const counter = new Int32Array(1);
   let step = resume?.step ?? 0;
   let startEpoch = resume?.epoch ?? 0;
@@ -200,13 +204,14 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
     let count = 0;
     for (let i = skip; i < stepsPerEpoch; i++) {
       lr[0] = learningRateAt(schedule, step);
+      lrD[0] = lr[0] * dScale;
       let dLoss = 0;
       for (let j = 0; j < k; j++) {
         const rows = order.subarray((i * k + j) * B, (i * k + j + 1) * B);
         data.gather(gan.imageField, rows, dImages.subarray(0, B * imageSize));
         dImages.set(await generate(NOISE_STREAM, step * (k + 1) + j), B * imageSize);
         counter[0] = step;
-        dLoss += (await gan.dTrain.run({ [gan.imageField]: dImages, [gan.realField]: dLabels, [LR_INPUT]: lr, [STEP_INPUT]: counter })).loss[0] / k;
+        dLoss += (await gan.dTrain.run({ [gan.imageField]: dImages, [gan.realField]: dLabels, [LR_INPUT]: lrD, [STEP_INPUT]: counter })).loss[0] / k;
       }
       const fake = await generate(NOISE_STREAM, step * (k + 1) + k);
       counter[0] = step;

@@ -7,6 +7,9 @@
  *                       samples, evaluation and exported weights use the average (core/train/ema.ts)
  *   realLabel           in (0.5, 1]: D's target for real images; < 1 is one-sided label smoothing
  *                       (Salimans et al. 2016), generated images keep target 0 (default 1)
+ *   discriminatorLearningRate  η_D > 0: D's own base learning rate (two time-scale updates, Heusel
+ *                       et al. 2017); the schedule scales it as it scales G's: η_D(t) = η(t)·η_D/η.
+ *                       0 = the optimizer's rate for both (default 0)
  */
 import type { TrainingRecipe } from '../project/schema';
 
@@ -14,9 +17,10 @@ export interface GanOptions {
   discriminatorSteps: number;
   generatorEma: number;
   realLabel: number;
+  discriminatorLearningRate: number;
 }
 
-export const GAN_OPTION_DEFAULTS: GanOptions = { discriminatorSteps: 1, generatorEma: 0, realLabel: 1 };
+export const GAN_OPTION_DEFAULTS: GanOptions = { discriminatorSteps: 1, generatorEma: 0, realLabel: 1, discriminatorLearningRate: 0 };
 
 /** The recipe's GAN options with defaults, or the first problem found (naming the option and the value). */
 export function parseGanOptions(recipe: Pick<TrainingRecipe, 'options'>): { ok: true; options: GanOptions } | { ok: false; message: string } {
@@ -30,8 +34,14 @@ export function parseGanOptions(recipe: Pick<TrainingRecipe, 'options'>): { ok: 
   const discriminatorSteps = pick('discriminatorSteps', (v) => Number.isInteger(v) && v >= 1, 'a whole number of discriminator steps per generator step, at least 1');
   const generatorEma = pick('generatorEma', (v) => v >= 0 && v < 1, 'a decay in [0, 1) (0 turns the generator average off; 0.999 is usual)');
   const realLabel = pick('realLabel', (v) => v > 0.5 && v <= 1, 'a target in (0.5, 1] for real images (1: no label smoothing; 0.9 is usual)');
-  for (const v of [discriminatorSteps, generatorEma, realLabel]) if (typeof v === 'string') return { ok: false, message: v };
-  return { ok: true, options: { discriminatorSteps: discriminatorSteps as number, generatorEma: generatorEma as number, realLabel: realLabel as number } };
+  const discriminatorLearningRate = pick('discriminatorLearningRate', (v) => v >= 0 && v < 1, "the discriminator's base learning rate, in [0, 1) (0: the optimizer's, as the generator; e.g. 4e-4 against 1e-4)");
+  for (const v of [discriminatorSteps, generatorEma, realLabel, discriminatorLearningRate]) if (typeof v === 'string') return { ok: false, message: v };
+  return { ok: true, options: { discriminatorSteps: discriminatorSteps as number, generatorEma: generatorEma as number, realLabel: realLabel as number, discriminatorLearningRate: discriminatorLearningRate as number } };
+}
+
+/** η_D/η: how much D's learning rate exceeds the optimizer's (1 without a discriminator rate of its own). */
+export function discriminatorRateScale(options: GanOptions, optimizerRate: number): number {
+  return options.discriminatorLearningRate > 0 ? options.discriminatorLearningRate / optimizerRate : 1;
 }
 
 /**

@@ -80,4 +80,28 @@ describe('adversarial recipe', () => {
     expect(actual / predicted).toBeGreaterThan(0.95);
     expect(actual / predicted).toBeLessThan(1.05);
   });
+  it('steps the discriminator at its own learning rate when discriminatorLearningRate is set (SGD: 4× the rate moves its weights 4× as far)', async () => {
+    const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 4 }, 1);
+    const eta = 1e-3;
+    const dMoves = async (options: Record<string, number>) => {
+      const project = findTemplate('mnist-gan')!.build('GAN');
+      project.training.batchSize = 4;
+      project.training.optimizer = { type: 'sgd', learningRate: eta, momentum: 0, nesterov: false };
+      project.training.options = options;
+      const run = { runId: 'ttur', project, data: { train }, backend: createBackend('cpu', { mode: 'f64' }), backendReport: cpu, epochs: 1 } as const;
+      const gan = compileGan(run, 4, project.training.seed);
+      const names = gan.dTrain.plan.variables.filter((v) => v.kind === 'param').map((v) => v.name);
+      const before = await Promise.all(names.map((n) => gan.dTrain.readVariable(n)));
+      let after: Record<string, { data: ArrayLike<number> }> = {};
+      for await (const _ of trainAdversarial({ ...run, checkpoints: { save: async (cp) => ((after = cp.variables), 'last') } }));
+      let moved = 0;
+      names.forEach((n, i) => before[i].forEach((v, j) => (moved += (after[n].data[j] - v) ** 2)));
+      return Math.sqrt(moved);
+    };
+    const same = await dMoves({});
+    const fourTimes = await dMoves({ discriminatorLearningRate: 4 * eta });
+    expect(same).toBeGreaterThan(0);
+    // one D step from the same weights on the same batch and noise: Δθ_D = −η_D g
+    expect(fourTimes / same).toBeCloseTo(4, 6);
+  });
 });

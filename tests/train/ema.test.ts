@@ -10,7 +10,7 @@ import { averagedGenerator, compileGan, INPUT_GRAD, trainAdversarial, UPSTREAM }
 import type { Checkpoint } from '../../core/train/checkpoint';
 import { applyEma, emaName, withEmaWeights } from '../../core/train/ema';
 import type { RunEvent } from '../../core/train/events';
-import { parseGanOptions } from '../../core/train/ganOptions';
+import { discriminatorRateScale, parseGanOptions } from '../../core/train/ganOptions';
 import { TrainingSetupError } from '../../core/train/supervised';
 import { loadBuiltinDataset } from '../../electron/services/datasets/builtin';
 
@@ -62,14 +62,19 @@ describe('weight EMA', () => {
 
 describe('adversarial options', () => {
   it('defaults, and a message naming the option and its value when one is out of range', () => {
-    expect(parseGanOptions({ options: {} })).toEqual({ ok: true, options: { discriminatorSteps: 1, generatorEma: 0, realLabel: 1 } });
-    expect(parseGanOptions({ options: { discriminatorSteps: 2, generatorEma: 0.999, realLabel: 0.9 } })).toEqual({ ok: true, options: { discriminatorSteps: 2, generatorEma: 0.999, realLabel: 0.9 } });
+    expect(parseGanOptions({ options: {} })).toEqual({ ok: true, options: { discriminatorSteps: 1, generatorEma: 0, realLabel: 1, discriminatorLearningRate: 0 } });
+    const set = { discriminatorSteps: 2, generatorEma: 0.999, realLabel: 0.9, discriminatorLearningRate: 4e-4 };
+    expect(parseGanOptions({ options: set })).toEqual({ ok: true, options: set });
+    // D's rate relative to the optimizer's: 4e-4 against 1e-4 is 4×; unset, both step alike
+    expect(discriminatorRateScale(set, 1e-4)).toBeCloseTo(4, 12);
+    expect(discriminatorRateScale({ ...set, discriminatorLearningRate: 0 }, 1e-4)).toBe(1);
     for (const [options, says] of [
       [{ discriminatorSteps: 0 }, /discriminatorSteps must be a whole number.*it is 0/],
       [{ discriminatorSteps: 1.5 }, /discriminatorSteps.*1\.5/],
       [{ generatorEma: 1 }, /generatorEma must be a decay in \[0, 1\).*it is 1\./],
       [{ generatorEma: '0.99' }, /generatorEma.*"0\.99"/],
       [{ realLabel: 0.3 }, /realLabel must be a target in \(0\.5, 1\].*0\.3/],
+      [{ discriminatorLearningRate: -1e-4 }, /discriminatorLearningRate must be the discriminator's base learning rate.*-0\.0001/],
     ] as const) {
       const parsed = parseGanOptions({ options });
       expect(parsed.ok).toBe(false);

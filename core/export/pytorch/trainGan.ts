@@ -2,7 +2,7 @@
  * @file train.py for the adversarial recipe (core/train/adversarial.ts) in PyTorch: the generator
  * G from model.py, the discriminator D from discriminator.py, an optimizer each (the project's
  * optimizer and schedule), and `training.options` (core/train/ganOptions.ts): k D steps per G step,
- * the real images' label r and the generator EMA decay d.
+ * the real images' label r, the generator EMA decay d and D's own learning rate (scaled with the schedule).
  *
  *   D step: one batch of 2B rows, B real (label r) then B generated (label 0), D's own
  *           BCE-with-logits loss: L_D = ½ (BCE(D(real), r) + BCE(D(G(z)), 0)), G frozen.
@@ -15,7 +15,7 @@
  * and both networks' weights under the studio's names.
  */
 import type { Network, TrainingRecipe } from '../../project/schema';
-import { GAN_OPTION_DEFAULTS, parseGanOptions } from '../../train/ganOptions';
+import { discriminatorRateScale, GAN_OPTION_DEFAULTS, parseGanOptions } from '../../train/ganOptions';
 import { pyString } from './names';
 import type { PyPlan } from './plan';
 import { importsPy, LAUNCH_USAGE, optimizerPy, recipeConstantsPy, REGULARIZE_AND_CLIP_PY, schedulePy, SETUP_DISTRIBUTED_PY } from './script';
@@ -61,6 +61,7 @@ ${recipeConstantsPy(recipe)}
 D_STEPS = ${options.discriminatorSteps}
 REAL_LABEL = ${options.realLabel}
 G_EMA = ${options.generatorEma}
+D_LR_SCALE = ${discriminatorRateScale(options, recipe.optimizer.learningRate)}  # D's learning rate / G's (two time-scale updates when not 1)
 NOISE_SHAPE = [${g.inputs[0].shape.join(', ')}]
 IMAGE_FIELD = ${pyString(d.inputs[0].name)}
 REAL_FIELD = ${pyString(d.targets[0].name)}
@@ -212,8 +213,10 @@ def main():
         count = 0
         for _ in range(steps_per_epoch):
             lr = learning_rate_at(step, steps_per_epoch, total_steps)
-            for group in g_optimizer.param_groups + d_optimizer.param_groups:
+            for group in g_optimizer.param_groups:
                 group["lr"] = lr
+            for group in d_optimizer.param_groups:
+                group["lr"] = lr * D_LR_SCALE
             d_total = 0.0
             for _ in range(D_STEPS):
                 (real,) = next(batches)
