@@ -235,6 +235,15 @@ test('a GAN export with the generator EMA and label smoothing: constants, the av
   expect(bad).toMatch(/^G_EMA = 0$/m);
 });
 
+test('a GAN export with a discriminator learning rate of its own: D_LR_SCALE = η_D/η, D\'s optimizer at lr · D_LR_SCALE, G\'s at lr', () => {
+  const project = findTemplate('mnist-gan')!.build('gan');
+  const training = { ...project.training, optimizer: { ...project.training.optimizer, learningRate: 1e-4 }, options: { discriminatorLearningRate: 4e-4 } };
+  const train = exportPytorch({ ...project, training }, 'test').files['train.py'];
+  expect(train).toMatch(/^D_LR_SCALE = 4 /m);
+  expect(train).toMatch(/for group in g_optimizer\.param_groups:\n\s+group\["lr"\] = lr\n\s+for group in d_optimizer\.param_groups:\n\s+group\["lr"\] = lr \* D_LR_SCALE/);
+  expect(exportPytorch(project, 'test').files['train.py']).toMatch(/^D_LR_SCALE = 1 /m);
+});
+
 test('a GAN export holds both modules, train.py with k discriminator steps, the non-saturating loss and the recipe\'s optimizer', () => {
   const project = findTemplate('mnist-gan')!.build('gan');
   const k3 = { ...project, training: { ...project.training, options: { discriminatorSteps: 3 } } };
