@@ -2,7 +2,8 @@
  * @file conv2d and its two gradients on the WebAssembly GEMM (im2col batched across the batch)
  * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation; im2col and
  * col2im both in JS and generated as WebAssembly (one copy per kernel tap), which must agree bit for bit
- * (the weight gradient: both within tolerance, its generated form sums over k = N·P in one GEMM).
+ * (the weight gradient: both within tolerance, its generated form sums over k = N·P in one GEMM;
+ * the generated forward packs straight from x, convGemm.ts, and must equal the JS im2col + GEMM).
  * Tolerance: 4e-7·(terms summed) + 1e-6, inputs in [−1, 1].
  */
 import { describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('wasm convolution vs the float64 kernels', () => {
         expectNear(out, dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
       }
     });
-    expect(generated).toBe(CASES.length * 3); // im2col generated for every case and kernel, padded or not
+    expect(generated).toBe(CASES.length * 2); // im2col generated for both gradients, padded or not (the forward's is fused: convGemm.ts, its own module)
   });
 
   it('leaves grouped convolutions to the library kernel', () => {

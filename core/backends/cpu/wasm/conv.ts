@@ -6,7 +6,8 @@
  *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
  *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample, or
  *                    one gemm over all samples (k = N·P) when im2col is generated
- * gemmBatch splits the samples across threads. im2col is one strided copy per kernel tap
+ * gemmBatch splits the samples across threads. The generated forward never writes col: its
+ * im2col is fused into the GEMM's packing (convGemm.ts). Elsewhere im2col is one strided copy per kernel tap
  *   col[n, c, a, b, i, j] = x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw]   (0 where that is padding)
  * over the outputs whose tap reads inside x, and col2im the same walk accumulating into x: both
  * generated as WebAssembly (movegen.ts); the JS walk below is the fallback without a KernelModule.
@@ -14,6 +15,7 @@
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import type { ConvParams } from '../../../ir/prims';
+import { fusedConvForward } from './convGemm';
 import { gemm, gemmBatch } from './gemm';
 import type { KernelModule } from './kernelModule';
 import type { F32Step } from './matmul';
@@ -142,7 +144,8 @@ function weightGradWasm(rt: WasmRuntime, g: Geometry, lib: KernelModule | undefi
   };
 }
 
-export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Step | undefined {
+/** `fuse`: the generated forward packs straight from x (convGemm.ts); false keeps im2col + GEMM (benchmarks compare the two). */
+export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule, fuse = true): F32Step | undefined {
   if (k.prim !== Prim.Conv2d && k.prim !== Prim.Conv2dBackwardInput && k.prim !== Prim.Conv2dBackwardWeight) return undefined;
   if (k.params.groups !== 1) return undefined;
   const xShape = k.prim === Prim.Conv2dBackwardInput ? k.params.inputShape : k.inputs[0].shape;
@@ -154,6 +157,7 @@ export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule): F32Ste
     const whole = weightGradWasm(rt, g, lib);
     if (whole !== undefined) return whole;
   }
+  if (k.prim === Prim.Conv2d && lib !== undefined && fuse) return fusedConvForward(rt, g);
   const colPtr = rt.scratch(N * K * P * 4);
   const col = rt.f32(colPtr, N * K * P);
   const adjoint = k.prim === Prim.Conv2dBackwardInput;

@@ -111,7 +111,7 @@ function transpose4(v: readonly number[], tmp: readonly number[], out: Code, off
   ];
 }
 
-function packA(): Fn {
+export function packA(): Fn {
   // packA(mc, kc, a, sai, sap, dst)
   const f = new Fn('packA', 6);
   const [mc, kc, a, sai, sap, dst] = [0, 1, 2, 3, 4, 5];
@@ -145,7 +145,7 @@ function packA(): Fn {
   return f;
 }
 
-function macro(relaxed: boolean): Fn {
+export function macro(relaxed: boolean): Fn {
   // macro(mc, nc, kc, pa, pb, c, ldc, add, tile)
   const f = new Fn('macro', 9);
   const [mc, nc, kc, pa, pb, cp, ldc, addf, tile] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
