@@ -2,8 +2,8 @@
  * @file conv2d and its two gradients on the WebAssembly GEMM (im2col batched across the batch)
  * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation; im2col and
  * col2im both in JS and generated as WebAssembly (one copy per kernel tap), which must agree bit for bit
- * (the weight gradient: both within tolerance, its generated form sums over k = N·P in one GEMM;
- * the generated forward packs straight from x, convGemm.ts, and must equal the JS im2col + GEMM).
+ * (the generated forward and weight gradient pack straight from x, convGemm.ts and
+ * convWeightGemm.ts, and must equal the JS im2col + GEMM).
  * Tolerance: 4e-7·(terms summed) + 1e-6, inputs in [−1, 1].
  */
 import { describe, expect, it } from 'vitest';
@@ -50,11 +50,11 @@ describe('wasm convolution vs the float64 kernels', () => {
     lib.link(rt);
     return [wasm, convStep(rt, k)!];
   };
-  /** the generated path; the JS one must give the same bits, except the weight gradient (one GEMM over k = N·P: another order) */
-  const both = (k: Kernel, inputs: Float64Array[], n: number, exact = true): Float32Array[] => {
+  /** the generated path; the JS one must give the same bits (the fused weight gradient sums in the JS path's order too) */
+  const both = (k: Kernel, inputs: Float64Array[], n: number): Float32Array[] => {
     const [wasm, js] = steps(k);
     const a = runFast(backend, wasm, inputs, n), b = runFast(backend, js, inputs, n);
-    if (exact) expect([...a]).toEqual([...b]);
+    expect([...a]).toEqual([...b]);
     return [a, b];
   };
 
@@ -74,11 +74,11 @@ describe('wasm convolution vs the float64 kernels', () => {
 
       const dw = new Float64Array(size(wS));
       K.conv2dBackwardWeight(x, xS, dy, p, wS, dw);
-      for (const out of both(kernel(Prim.Conv2dBackwardWeight, { ...p, weightShape: wS }, [xS, yS], wS), [x, dy], dw.length, false)) {
+      for (const out of both(kernel(Prim.Conv2dBackwardWeight, { ...p, weightShape: wS }, [xS, yS], wS), [x, dy], dw.length)) {
         expectNear(out, dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
       }
     });
-    expect(generated).toBe(CASES.length * 2); // im2col generated for both gradients, padded or not (the forward's is fused: convGemm.ts, its own module)
+    expect(generated).toBe(CASES.length); // col2im generated for every case, padded or not (forward and weight gradient fuse im2col into their packing: own modules)
   });
 
   it('leaves grouped convolutions to the library kernel', () => {

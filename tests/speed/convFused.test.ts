@@ -1,7 +1,8 @@
 /**
- * @file The forward convolution with im2col fused into the GEMM's packing (convGemm.ts) against
- * the unfused path (JS im2col into a column matrix, then the batched GEMM): bit for bit, since
- * both pack the same values and sum in the same k order. Shapes cross the GEMM's blocks (K > KC,
+ * @file The forward convolution and the weight gradient with im2col fused into the GEMM's packing
+ * (convGemm.ts, convWeightGemm.ts) against the unfused path (JS im2col into a column matrix, then
+ * the batched GEMM, or one accumulating GEMM per sample): bit for bit, since both pack the same
+ * values and sum in the same k order; and against the float64 kernels within the GEMM tolerance. Shapes cross the GEMM's blocks (K > KC,
  * P > NC, O > MC), hit the 8-wide row panels (sw = 1, wide rows) next to padding, and are split
  * between two threads (sample × column chunks), which must give the same bits as one thread.
  * Also: the fused step allocates nothing per run, and its plan holds no column matrix.
@@ -46,6 +47,16 @@ describe('forward convolution with im2col fused into the packing', () => {
       let worst = 0;
       for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(a[i] - y[i]));
       expect(worst).toBeLessThanOrEqual(4e-7 * wS[1] * wS[2] * wS[3] + 1e-6);
+
+      const dy = data(size(yS), t + 20);
+      const kw = kernel(Prim.Conv2dBackwardWeight, { ...p, weightShape: wS }, [xS, yS], wS);
+      const da = runFast(backend, convStep(rt, kw, new KernelModule())!, [x, dy], size(wS));
+      expect([...da], `weight gradient ${JSON.stringify({ xS, wS, p })}`).toEqual([...runFast(backend, convStep(rt, kw)!, [x, dy], size(wS))]);
+      const dw = new Float64Array(size(wS));
+      K.conv2dBackwardWeight(x, xS, dy, p, wS, dw);
+      worst = 0;
+      for (let i = 0; i < dw.length; i++) worst = Math.max(worst, Math.abs(da[i] - dw[i]));
+      expect(worst).toBeLessThanOrEqual(4e-7 * xS[0] * yS[2] * yS[3] + 1e-6);
     });
   });
 
@@ -64,6 +75,16 @@ describe('forward convolution with im2col fused into the packing', () => {
         const out = (be: CpuBackend): Float32Array => runFast(be, convStep(be.runtime!, k, new KernelModule())!, [x, w], size(yS));
         expect([...out(threaded)]).toEqual([...out(single)]);
       }
+      // weight gradient: dw's columns (K ≥ O) or rows (O > K) cut between the threads
+      for (const [xS, wS] of [[[3, 16, 32, 32], [32, 16, 3, 3]], [[16, 1, 28, 28], [64, 1, 3, 3]]]) {
+        const yS = K.conv2dShape(xS, wS, P1);
+        const x = data(size(xS), 5), dy = data(size(yS), 6);
+        const k = kernel(Prim.Conv2dBackwardWeight, { ...P1, weightShape: wS }, [xS, yS], wS);
+        const out = (be: CpuBackend): Float32Array => runFast(be, convStep(be.runtime!, k, new KernelModule())!, [x, dy], size(wS));
+        const c0 = threaded.threadCrossings;
+        expect([...out(threaded)]).toEqual([...out(single)]);
+        expect(threaded.threadCrossings).toBeGreaterThan(c0);
+      }
       expect(threaded.threadCrossings).toBeGreaterThan(before);
       // steady state: a run takes no runtime memory (no column matrix, no scratch)
       const rt = single.runtime!;
@@ -71,8 +92,13 @@ describe('forward convolution with im2col fused into the packing', () => {
       const step = convStep(rt, kernel(Prim.Conv2d, P1, [xS, wS], yS), new KernelModule())!;
       const xv = rt.f32(rt.alloc(size(xS) * 4), size(xS)), wv = rt.f32(rt.alloc(size(wS) * 4), size(wS)), yv = rt.f32(rt.alloc(size(yS) * 4), size(yS));
       xv.set(data(size(xS), 3)); wv.set(data(size(wS), 4));
+      const kw = kernel(Prim.Conv2dBackwardWeight, { ...P1, weightShape: wS }, [xS, yS], wS);
+      const wstep = convStep(rt, kw, new KernelModule())!;
       const alloc = vi.spyOn(rt, 'alloc'), scratch = vi.spyOn(rt, 'scratch');
-      for (let r = 0; r < 3; r++) step([xv, wv], yv);
+      for (let r = 0; r < 3; r++) {
+        step([xv, wv], yv);
+        wstep([xv, yv], wv);
+      }
       expect(alloc).not.toHaveBeenCalled();
       expect(scratch).not.toHaveBeenCalled();
     } finally {

@@ -16,6 +16,7 @@ import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
 import type { ConvParams } from '../../../ir/prims';
 import { fusedConvForward } from './convGemm';
+import { fusedConvWeightGrad } from './convWeightGemm';
 import { gemm, gemmBatch } from './gemm';
 import type { KernelModule } from './kernelModule';
 import type { F32Step } from './matmul';
@@ -153,6 +154,7 @@ export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule, fuse = 
   const yShape = k.prim === Prim.Conv2d ? k.output.shape : k.inputs[k.prim === Prim.Conv2dBackwardInput ? 0 : 1].shape;
   const g = geometry(xShape, wShape, yShape, k.params);
   const K = g.c * g.kh * g.kw, P = g.oh * g.ow, O = g.o, N = g.n;
+  if (k.prim === Prim.Conv2dBackwardWeight && lib !== undefined && fuse) return fusedConvWeightGrad(rt, g);
   if (k.prim === Prim.Conv2dBackwardWeight) {
     const whole = weightGradWasm(rt, g, lib);
     if (whole !== undefined) return whole;

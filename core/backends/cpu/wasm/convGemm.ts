@@ -3,12 +3,12 @@
  *   y_n[O, P] = w[O, K] · col_n[K, P],  col_n(p, j) = x[n, c, i·sh − pt + a·dh, jj·sw − pl + b·dw]
  * (p = (c·KH + a)·KW + b, j = i·OW + jj, 0 where that is padding), GotoBLAS shaped as gemmKernel.ts
  * (same KC/NC/MC blocks, packA and macro-kernel, same k order), except that B's NR-column panels
- * are packed straight from x: the column matrix [N][K][P] is never written. The packing reads
- * index tables built at prepare (i32, byte layout below) instead of dividing:
- *   colY[j] = i·sh − pt, colX[j] = jj·sw − pl   (j < P)
- *   kC[p] = c·H·W, kA[p] = a·dh, kB[p] = b·dw     (p < K)
- * A panel of 8 columns in one output row with sw = 1 reads 8 consecutive x values per p (two
- * vector loads) when they are all inside x; other panels go element by element.
+ * are packed straight from x: the column matrix [N][K][P] is never written. With padding, x is
+ * first copied into a zero-bordered image xp [N·C][hp][wp] (a fraction of the column matrix's
+ * size), so the packing needs no bounds checks: with tables built at prepare (i32 byte offsets)
+ *   colOff[j] = (i·sh·wp + jj·sw)·4,  tapOff[p] = (c·hp·wp + a·dh·wp + b·dw)·4
+ * col_n(p, j) = xp_n at byte tapOff[p] + colOff[j]. A panel of NR columns in one output row with
+ * sw = 1 reads NR consecutive values per p (two vector loads); others gather NR scalars.
  * Threads: (sample, column chunk) pairs are the jobs, each thread packs its own panels into its
  * own workspace; every y element is summed in the same k order whoever computes it, and in the
  * order of the unfused gemm (bit-identical results).
@@ -29,8 +29,8 @@ export interface ConvGeometry {
   sh: number; sw: number; pt: number; pl: number; dh: number; dw: number;
 }
 
-const i32load = (addr: Code, offset = 0): Code => [...addr, 0x28, ...uleb(2), ...uleb(offset)];
-const divu = (a: Code, b: Code): Code => [...a, ...b, 0x6e];
+export const i32load = (addr: Code, offset = 0): Code => [...addr, 0x28, ...uleb(2), ...uleb(offset)];
+export const divu = (a: Code, b: Code): Code => [...a, ...b, 0x6e];
 
 const FN = { packA: 0, macro: 1, packB: 2, gemm: 3, part: 4 } as const;
 
@@ -109,14 +109,14 @@ function part(): Fn {
 }
 
 /** The padded image's size: rows (cols) every tap reads, shifted by the top (left) padding. */
-function padded(g: ConvGeometry): { hp: number; wp: number; copy: boolean } {
+export function padded(g: ConvGeometry): { hp: number; wp: number; copy: boolean } {
   const hp = Math.max(g.h + g.pt, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1);
   const wp = Math.max(g.w + g.pl, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1);
   return { hp, wp, copy: g.pt > 0 || g.pl > 0 || hp > g.h || wp > g.w };
 }
 
 /** The tables (bytes; layout at packBConv), allocated in runtime memory at prepare. */
-function tables(rt: WasmRuntime, g: ConvGeometry, hp: number, wp: number): number {
+export function tables(rt: WasmRuntime, g: ConvGeometry, hp: number, wp: number): number {
   const K = g.c * g.kh * g.kw, P = g.oh * g.ow, panels = Math.ceil(P / NR);
   const at0 = rt.alloc((P + NR + K + panels) * 4);
   const t = rt.i32(at0, P + NR + K + panels);
@@ -137,7 +137,7 @@ function tables(rt: WasmRuntime, g: ConvGeometry, hp: number, wp: number): numbe
 }
 
 /** pad(x, xp): xp[n, c, pt + y, pl + x'] = x[n, c, y, x'], 0 elsewhere (xp: [N·C][hp][wp]). */
-function padFn(g: ConvGeometry, hp: number, wp: number): Fn {
+export function padFn(g: ConvGeometry, hp: number, wp: number): Fn {
   const fn = new Fn('pad', 2);
   fn.emit(fillCode(fn, 1, g.n * g.c * hp * wp, 0));
   fn.emit(copyCode(fn, 1, { from: 0, shape: [g.n * g.c, g.h, g.w], src: [g.h * g.w, g.w, 1], srcBase: 0, dst: [hp * wp, wp, 1], dstBase: g.pt * wp + g.pl }));
