@@ -4,13 +4,15 @@
  * P = OH·OW; col holds every sample's im2col matrix, [N][K][P], in runtime memory.
  *   forward:         y_n[O, P] = w[O, K] · col_n           one gemmBatch over n (w shared: stride 0)
  *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
- *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample, or
- *                    one gemm over all samples (k = N·P) when im2col is generated
- * gemmBatch splits the samples across threads. The generated forward never writes col: its
- * im2col is fused into the GEMM's packing (convGemm.ts). Elsewhere im2col is one strided copy per kernel tap
+ *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample (generated,
+ *                    unfused: one gemm over all samples, k = N·P)
+ * gemmBatch splits the samples across threads. With a KernelModule (generated code), the forward
+ * and the weight gradient never write col: im2col is fused into the GEMM's packing (convGemm.ts,
+ * convWeightGemm.ts; same sums in the same order). col2im, a scatter, stays a separate pass: one
+ * strided copy per kernel tap
  *   col[n, c, a, b, i, j] = x[n, c, i·sh − pt + a·dh, j·sw − pl + b·dw]   (0 where that is padding)
- * over the outputs whose tap reads inside x, and col2im the same walk accumulating into x: both
- * generated as WebAssembly (movegen.ts); the JS walk below is the fallback without a KernelModule.
+ * over the outputs whose tap reads inside x, accumulating into x, generated as WebAssembly
+ * (movegen.ts); the JS walks below are the fallback without a KernelModule (and `fuse` = false).
  */
 import { Prim } from '../../../ir/prims';
 import type { Kernel } from '../../../compile/plan';
