@@ -4,7 +4,7 @@
  * NCHW `image` field. Row r's transform at the c-th gather call comes from splitmix32(seed, c, r),
  * so the same seed and the same batch order give the same pixels on every machine.
  */
-import { sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+import { FieldTransformDataset, sampleSize, type Dataset, type FieldArray } from './dataset';
 import { splitmix32 } from './split';
 
 export interface AugmentOptions {
@@ -15,45 +15,31 @@ export interface AugmentOptions {
   rotate?: number;
 }
 
-export class AugmentedDataset implements Dataset {
-  readonly fields: Readonly<Record<string, FieldSpec>>;
-  readonly classes?: readonly string[];
+export class AugmentedDataset extends FieldTransformDataset {
   private calls = 0;
+  /** one source sample, reused across gathers */
+  private src = new Float32Array(0);
   private readonly augmentRow: Uint8Array;
 
   constructor(
-    private readonly base: Dataset,
+    base: Dataset,
     private readonly options: AugmentOptions,
     private readonly seed: number,
     /** Rows that may be augmented (the training rows); every other row passes through untouched. */
     trainRows: ArrayLike<number>,
-    private readonly field = 'image',
+    field = 'image',
   ) {
-    this.fields = base.fields;
-    this.classes = base.classes;
+    super(base, field);
     this.augmentRow = new Uint8Array(base.size);
     for (let i = 0; i < trainRows.length; i++) this.augmentRow[trainRows[i]] = 1;
   }
 
-  get name(): string {
-    return this.base.name;
-  }
-
-  get size(): number {
-    return this.base.size;
-  }
-
-  willGather(indices: ArrayLike<number>): void {
-    this.base.willGather?.(indices);
-  }
-
-  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
-    this.base.gather(field, indices, out);
-    if (field !== this.field) return;
+  protected transform(indices: ArrayLike<number>, out: FieldArray): void {
     const call = this.calls++;
-    const [C, H, W] = this.fields[field].shape;
-    const n = sampleSize(this.fields[field]);
-    const src = new Float32Array(n);
+    const [C, H, W] = this.fields[this.field].shape;
+    const n = sampleSize(this.fields[this.field]);
+    if (this.src.length !== n) this.src = new Float32Array(n);
+    const src = this.src;
     for (let i = 0; i < indices.length; i++) {
       if (!this.augmentRow[indices[i]]) continue;
       const next = splitmix32((this.seed ^ Math.imul(call + 1, 0x9e3779b1) ^ Math.imul(indices[i] + 1, 0x85ebca6b)) >>> 0);

@@ -128,3 +128,40 @@ export class SubsetDataset implements Dataset {
     this.parent.gather(field, mapped, out);
   }
 }
+
+/**
+ * One field of another dataset rewritten after it is gathered (normalization, augmentation);
+ * everything else passes through: fields, classes, name, size, and read-ahead announcements.
+ */
+export abstract class FieldTransformDataset implements Dataset {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly classes?: readonly string[];
+
+  constructor(
+    readonly base: Dataset,
+    protected readonly field: string,
+  ) {
+    this.fields = base.fields;
+    this.classes = base.classes;
+  }
+
+  get name(): string {
+    return this.base.name;
+  }
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  willGather(indices: ArrayLike<number>): void {
+    this.base.willGather?.(indices);
+  }
+
+  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
+    this.base.gather(field, indices, out);
+    if (field === this.field) this.transform(indices, out);
+  }
+
+  /** Rewrite `out`, the gathered rows `indices` of `this.field`, in place. */
+  protected abstract transform(indices: ArrayLike<number>, out: FieldArray): void;
+}

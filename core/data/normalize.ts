@@ -3,7 +3,7 @@
  * from the given (training) rows only, read in batches through the Dataset interface so that a
  * streamed set never has to fit in memory.
  */
-import { allocateField, sampleSize, type Dataset, type FieldArray, type FieldSpec } from './dataset';
+import { allocateField, FieldTransformDataset, sampleSize, type Dataset, type FieldArray } from './dataset';
 
 export interface ChannelStatistics {
   mean: number[];
@@ -36,36 +36,18 @@ export function channelStatistics(dataset: Dataset, field: string, rows: ArrayLi
   return { mean, std };
 }
 
-export class ChannelNormalizedDataset implements Dataset {
-  readonly fields: Readonly<Record<string, FieldSpec>>;
-  readonly classes?: readonly string[];
-
+export class ChannelNormalizedDataset extends FieldTransformDataset {
   constructor(
-    private readonly base: Dataset,
-    private readonly field: string,
+    base: Dataset,
+    field: string,
     readonly statistics: ChannelStatistics,
   ) {
-    this.fields = base.fields;
-    this.classes = base.classes;
+    super(base, field);
   }
 
-  get name(): string {
-    return this.base.name;
-  }
-
-  get size(): number {
-    return this.base.size;
-  }
-
-  willGather(indices: ArrayLike<number>): void {
-    this.base.willGather?.(indices);
-  }
-
-  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
-    this.base.gather(field, indices, out);
-    if (field !== this.field) return;
+  protected transform(indices: ArrayLike<number>, out: FieldArray): void {
     const { mean, std } = this.statistics;
-    const n = sampleSize(this.fields[field]);
+    const n = sampleSize(this.fields[this.field]);
     const plane = n / mean.length;
     for (let i = 0; i < indices.length; i++) {
       for (let c = 0; c < mean.length; c++) {
@@ -84,35 +66,17 @@ export interface FeatureScale {
 }
 
 /** x' = ((x is NaN ? fill : x) - mean) / std on chosen offsets of a [F] field; other offsets (one-hot blocks) pass through. */
-export class FeatureNormalizedDataset implements Dataset {
-  readonly fields: Readonly<Record<string, FieldSpec>>;
-  readonly classes?: readonly string[];
-
+export class FeatureNormalizedDataset extends FieldTransformDataset {
   constructor(
-    readonly base: Dataset,
-    private readonly field: string,
+    base: Dataset,
+    field: string,
     readonly scales: readonly FeatureScale[],
   ) {
-    this.fields = base.fields;
-    this.classes = base.classes;
+    super(base, field);
   }
 
-  get name(): string {
-    return this.base.name;
-  }
-
-  get size(): number {
-    return this.base.size;
-  }
-
-  willGather(indices: ArrayLike<number>): void {
-    this.base.willGather?.(indices);
-  }
-
-  gather(field: string, indices: ArrayLike<number>, out: FieldArray): void {
-    this.base.gather(field, indices, out);
-    if (field !== this.field) return;
-    const width = sampleSize(this.fields[field]);
+  protected transform(indices: ArrayLike<number>, out: FieldArray): void {
+    const width = sampleSize(this.fields[this.field]);
     for (let i = 0; i < indices.length; i++) {
       const row = i * width;
       for (const { at, fill, mean, std } of this.scales) {
