@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { MAX_ARGS, SLOT_BYTES, TEAM, WORD, WORKER_SPIN, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
+import { WORD, workerLoopSource, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
 const workerSource = `
 const { parentPort, receiveMessageOnPort } = require('node:worker_threads');
@@ -23,37 +23,7 @@ parentPort.once('message', ({ module, memory, control, index, workers, names, po
       for (const n of m.message.names) fns.push(x[n]);
     }
   };
-  const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
-  const team = new Int32Array(memory.buffer, control + workers * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
-  const A = ${WORD.args};
-  let seen = Atomics.load(ctl, ${WORD.seq});
-  Atomics.store(ctl, ${WORD.alive}, 1);
-  for (;;) {
-    let s = Atomics.load(ctl, ${WORD.seq});
-    for (let i = 0; s === seen && i < ${WORKER_SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
-    if (s === seen) { Atomics.wait(ctl, ${WORD.seq}, seen); continue; }
-    seen = s;
-    const fn = ctl[${WORD.fn}];
-    if (fn < 0) break;
-    if (fn >= fns.length) need(fn);
-    const end = ctl[${WORD.end}];
-    if (end < 0) fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')});
-    else {
-      // a shared job: claim chunks below end by compare-and-swap (never moving NEXT past end)
-      const base = ctl[${WORD.base}];
-      for (;;) {
-        const v = Atomics.load(team, ${TEAM.next});
-        if (v >= end) break;
-        if (Atomics.compareExchange(team, ${TEAM.next}, v, v + 1) !== v) continue;
-        fns[fn](${Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ')}, v - base);
-        Atomics.add(team, ${TEAM.finished}, 1);
-        Atomics.notify(team, ${TEAM.finished});
-      }
-    }
-    Atomics.store(ctl, ${WORD.done}, s);
-    Atomics.notify(ctl, ${WORD.done});
-  }
-  Atomics.store(ctl, ${WORD.alive}, 0);
+${workerLoopSource(false)}
   parentPort.close();
 });
 `;

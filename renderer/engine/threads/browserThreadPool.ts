@@ -18,9 +18,7 @@
  * The calling thread may be the page's main thread, where `Atomics.wait` is not allowed: `Jobs`
  * then only spins (threadPool.ts `canBlock`); the workers block as usual.
  */
-import { MAX_ARGS, SLOT_BYTES, TEAM, WORD, WORKER_SPIN, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
-
-const call = Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ');
+import { workerLoopSource, type ThreadPool } from '../../../core/backends/cpu/wasm/threadPool';
 
 const workerSource = `
 'use strict';
@@ -48,37 +46,7 @@ async function serve({ module, memory, control, index, workers, names }) {
       for (const n of m.names) fns.push(x[n]);
     }
   };
-  const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
-  const team = new Int32Array(memory.buffer, control + workers * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
-  const A = ${WORD.args};
-  let seen = Atomics.load(ctl, ${WORD.seq});
-  Atomics.store(ctl, ${WORD.alive}, 1);
-  for (;;) {
-    let s = Atomics.load(ctl, ${WORD.seq});
-    for (let i = 0; s === seen && i < ${WORKER_SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
-    if (s === seen) { Atomics.wait(ctl, ${WORD.seq}, seen); continue; }
-    seen = s;
-    const fn = ctl[${WORD.fn}];
-    if (fn < 0) break;
-    if (fn >= fns.length) await need(fn);
-    const end = ctl[${WORD.end}];
-    if (end < 0) fns[fn](${call});
-    else {
-      // a shared job: claim chunks below end by compare-and-swap (never moving NEXT past end)
-      const base = ctl[${WORD.base}];
-      for (;;) {
-        const v = Atomics.load(team, ${TEAM.next});
-        if (v >= end) break;
-        if (Atomics.compareExchange(team, ${TEAM.next}, v, v + 1) !== v) continue;
-        fns[fn](${call}, v - base);
-        Atomics.add(team, ${TEAM.finished}, 1);
-        Atomics.notify(team, ${TEAM.finished});
-      }
-    }
-    Atomics.store(ctl, ${WORD.done}, s);
-    Atomics.notify(ctl, ${WORD.done});
-  }
-  Atomics.store(ctl, ${WORD.alive}, 0);
+${workerLoopSource(true)}
   self.close();
 }
 `;

@@ -80,6 +80,48 @@ export interface ThreadPool {
   close(): void;
 }
 
+/**
+ * The worker side of the protocol as JavaScript source, for an adapter's worker script. In scope
+ * there: `memory`, `control`, `index`, `workers`, the function table `fns`, and `need(fn)` that
+ * makes `fns[fn]` exist (awaited when `awaitNeed`, inside an async function). It serves jobs from
+ * slot `index` until asked to exit, then marks the worker not alive.
+ */
+export function workerLoopSource(awaitNeed: boolean): string {
+  const call = Array.from({ length: MAX_ARGS }, (_, i) => `ctl[A + ${i}]`).join(', ');
+  return `
+  const ctl = new Int32Array(memory.buffer, control + index * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
+  const team = new Int32Array(memory.buffer, control + workers * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
+  const A = ${WORD.args};
+  let seen = Atomics.load(ctl, ${WORD.seq});
+  Atomics.store(ctl, ${WORD.alive}, 1);
+  for (;;) {
+    let s = Atomics.load(ctl, ${WORD.seq});
+    for (let i = 0; s === seen && i < ${WORKER_SPIN}; i++) s = Atomics.load(ctl, ${WORD.seq});
+    if (s === seen) { Atomics.wait(ctl, ${WORD.seq}, seen); continue; }
+    seen = s;
+    const fn = ctl[${WORD.fn}];
+    if (fn < 0) break;
+    if (fn >= fns.length) ${awaitNeed ? 'await ' : ''}need(fn);
+    const end = ctl[${WORD.end}];
+    if (end < 0) fns[fn](${call});
+    else {
+      // a shared job: claim chunks below end by compare-and-swap (never moving NEXT past end)
+      const base = ctl[${WORD.base}];
+      for (;;) {
+        const v = Atomics.load(team, ${TEAM.next});
+        if (v >= end) break;
+        if (Atomics.compareExchange(team, ${TEAM.next}, v, v + 1) !== v) continue;
+        fns[fn](${call}, v - base);
+        Atomics.add(team, ${TEAM.finished}, 1);
+        Atomics.notify(team, ${TEAM.finished});
+      }
+    }
+    Atomics.store(ctl, ${WORD.done}, s);
+    Atomics.notify(ctl, ${WORD.done});
+  }
+  Atomics.store(ctl, ${WORD.alive}, 0);`;
+}
+
 export class Jobs {
   /** jobs handed to workers (each one crossing there and one back) */
   crossings = 0;
