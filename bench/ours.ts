@@ -68,18 +68,7 @@ export class Ours {
   /** Train steps on one fixed random batch for `seconds` (after 3 warm-up steps). */
   async train(w: Workload, seconds: number): Promise<Measure> {
     const model = this.model(w);
-    const inputs: Record<string, ArrayLike<number>> = {};
-    let seed = 12345;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    for (const f of model.feeds) {
-      const size = w.batch * f.spec.shape.reduce((a, b) => a * b, 1);
-      inputs[f.input] = f.spec.dtype === 'i32'
-        ? Int32Array.from({ length: size }, () => Math.floor(rand() * (w.classes ?? 2)))
-        : Float32Array.from({ length: size }, () => rand() * 2 - 1);
-    }
-    inputs[LR_INPUT] = new Float32Array([1e-3]);
-    const step = new Int32Array(1);
-    inputs[STEP_INPUT] = step;
+    const { inputs, step } = fixedBatch(model, w);
     for (let i = 0; i < 3; i++) await model.train.run(inputs);
     let steps = 0;
     const t0 = performance.now();
@@ -132,4 +121,21 @@ export class Ours {
     }
     return { rate, accuracy: right / total };
   }
+}
+
+/** One fixed random batch for `w`'s training step (seeded: every engine run sees the same values), with its step counter. */
+export function fixedBatch(model: CompiledModel, w: Workload): { inputs: Record<string, ArrayLike<number>>; step: Int32Array } {
+  const inputs: Record<string, ArrayLike<number>> = {};
+  let seed = 12345;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const f of model.feeds) {
+    const size = w.batch * f.spec.shape.reduce((a, b) => a * b, 1);
+    inputs[f.input] = f.spec.dtype === 'i32'
+      ? Int32Array.from({ length: size }, () => Math.floor(rand() * (w.classes ?? 2)))
+      : Float32Array.from({ length: size }, () => rand() * 2 - 1);
+  }
+  inputs[LR_INPUT] = new Float32Array([1e-3]);
+  const step = new Int32Array(1);
+  inputs[STEP_INPUT] = step;
+  return { inputs, step };
 }

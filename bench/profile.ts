@@ -7,7 +7,8 @@
 import { CpuBackend } from '../core/backends/cpu/cpuBackend';
 import { formatProfile, profileRows, wasmMachine } from '../core/backends/cpu/profileReport';
 import { NodeThreadPool } from '../electron/engine/threads/nodeThreadPool';
-import { compileSupervised, LR_INPUT, STEP_INPUT } from '../core/train/program';
+import { compileSupervised } from '../core/train/program';
+import { fixedBatch } from './ours';
 import { recipe, WORKLOADS, type WorkloadId } from './workloads';
 
 const id = (process.argv[2] ?? 'W2') as WorkloadId;
@@ -20,18 +21,7 @@ const backend = new CpuBackend('f32', { threads: pool, ...(timed ? { clock: () =
 const r = compileSupervised(w.network, recipe(w.batch), backend, w.batch, 1);
 if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
 const model = r.model;
-const inputs: Record<string, ArrayLike<number>> = {};
-let seed = 12345;
-const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-for (const f of model.feeds) {
-  const size = w.batch * f.spec.shape.reduce((a, b) => a * b, 1);
-  inputs[f.input] = f.spec.dtype === 'i32'
-    ? Int32Array.from({ length: size }, () => Math.floor(rand() * (w.classes ?? 2)))
-    : Float32Array.from({ length: size }, () => rand() * 2 - 1);
-}
-inputs[LR_INPUT] = new Float32Array([1e-3]);
-const step = new Int32Array(1);
-inputs[STEP_INPUT] = step;
+const { inputs, step } = fixedBatch(model, w);
 await new Promise((res) => setTimeout(res, 300));
 for (let i = 0; i < 5; i++) await model.train.run(inputs);
 let steps = 0;
