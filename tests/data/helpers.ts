@@ -1,9 +1,9 @@
-/** @file Shared helpers for the dataset suites: scratch folders, reading every sample of a field, loading with a context. */
+/** @file Shared helpers for the dataset suites: scratch folders, reading every sample of a field or a shuffled epoch, loading with a context. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { allocateField, DatasetError, type Dataset } from '../../core/data';
+import { allocateField, DatasetError, permutation, type Dataset } from '../../core/data';
 
 /** A scratch folder removed after the suite. */
 export function scratch(prefix: string): string {
@@ -32,3 +32,16 @@ export async function datasetError(run: () => unknown): Promise<DatasetError> {
 }
 
 export const ctx = (projectDir: string) => ({ projectDir, seed: 3, validationSplit: 0.25 });
+
+/** Every batch of an epoch in `seed` order, concatenated. */
+export function shuffledEpoch(dataset: Dataset, field: string, batch: number, seed: number): number[] {
+  const order = permutation(dataset.size, seed);
+  const out: number[] = [];
+  const buffer = allocateField(dataset.fields[field], batch);
+  for (let start = 0; start < order.length; start += batch) {
+    const rows = order.subarray(start, start + batch);
+    dataset.gather(field, rows, buffer);
+    out.push(...buffer.subarray(0, rows.length * (buffer.length / batch)));
+  }
+  return out;
+}

@@ -3,11 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allocateField, AugmentedDataset, ChunkedDataset, InMemoryDataset, permutation, type Dataset } from '../../core/data';
+import { AugmentedDataset, ChunkedDataset, InMemoryDataset, type Dataset } from '../../core/data';
 import { importImageFolder } from '../../electron/services/datasets/images';
 import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
 import { holdOut, loadDataset, recipeTrainRows } from '../../electron/services/datasets/load';
-import { ctx, datasetError, readAll, scratch } from './helpers';
+import { ctx, datasetError, readAll, scratch, shuffledEpoch } from './helpers';
 
 const dir = scratch('images');
 
@@ -102,19 +102,6 @@ describe('image folders', () => {
   });
 });
 
-/** Every batch of an epoch in `seed` order, concatenated. */
-function epoch(dataset: Dataset, field: string, batch: number, seed: number): number[] {
-  const order = permutation(dataset.size, seed);
-  const out: number[] = [];
-  const buffer = allocateField(dataset.fields[field], batch);
-  for (let start = 0; start < order.length; start += batch) {
-    const rows = order.subarray(start, start + batch);
-    dataset.gather(field, rows, buffer);
-    out.push(...buffer.subarray(0, rows.length * (buffer.length / batch)));
-  }
-  return out;
-}
-
 describe('standardization', () => {
   it('z-scores each channel with the statistics of the rows the recipe trains on', async () => {
     const loaded = await loadDataset({ source: 'gray', kind: 'images', options: { testFraction: 0, normalize: 'standard' } }, ctx(dir));
@@ -139,8 +126,8 @@ describe('streaming from disk', () => {
       label: { spec: streamed.fields.label, data: Int32Array.from(readAll(streamed, 'label')) },
     });
     for (const seed of [1, 2, 3]) {
-      expect(epoch(streamed, 'image', 4, seed)).toEqual(epoch(memory, 'image', 4, seed));
-      expect(epoch(streamed, 'label', 4, seed)).toEqual(epoch(memory, 'label', 4, seed));
+      expect(shuffledEpoch(streamed, 'image', 4, seed)).toEqual(shuffledEpoch(memory, 'image', 4, seed));
+      expect(shuffledEpoch(streamed, 'label', 4, seed)).toEqual(shuffledEpoch(memory, 'label', 4, seed));
     }
     expect(streamed.stats.held).toBeLessThanOrEqual(2);
     expect(streamed.stats.misses).toBeGreaterThan(3);
@@ -162,8 +149,8 @@ describe('streaming access patterns', () => {
     const source = new SpillChunkSource(file, fields, 32, { name: 'synthetic', size: N, prefetchSlots: 2 });
     const streamed = new ChunkedDataset(source, 2);
     const memory = new InMemoryDataset('memory', N, { x: { spec: fields.x, data: x }, y: { spec: fields.y, data: y } });
-    expect(epoch(streamed, 'x', 8, 5)).toEqual(epoch(memory, 'x', 8, 5));
-    expect(epoch(streamed, 'y', 8, 5)).toEqual(epoch(memory, 'y', 8, 5));
+    expect(shuffledEpoch(streamed, 'x', 8, 5)).toEqual(shuffledEpoch(memory, 'x', 8, 5));
+    expect(shuffledEpoch(streamed, 'y', 8, 5)).toEqual(shuffledEpoch(memory, 'y', 8, 5));
     // Each field of each sample comes either from a sample read or from a loaded chunk; a sample
     // read fetches the whole record, so y of a sample whose x was read comes from the record cache.
     expect(streamed.stats.sampleReads).toBeGreaterThan(100);

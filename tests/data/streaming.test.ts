@@ -17,7 +17,7 @@ import { streamSeries } from '../../electron/services/datasets/seriesStream';
 import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
 import { spillSink } from '../../electron/services/datasets/spillSink';
 import { streamTable } from '../../electron/services/datasets/tableStream';
-import { ctx, datasetError, readAll, scratch } from './helpers';
+import { ctx, datasetError, readAll, scratch, shuffledEpoch } from './helpers';
 
 const dir = scratch('streaming');
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
@@ -25,19 +25,6 @@ const write = (name: string, text: string) => writeFileSync(join(dir, name), tex
 /** The in-memory import, and the streamed one with tiny chunks (7 rows) and a cache of two chunks. */
 const memory = (): LoadContext => ({ ...ctx(dir), cacheDir: join(dir, 'cache') });
 const streamed = (watch?: (d: ChunkedDataset, s: SpillChunkSource) => void): LoadContext => ({ ...memory(), streamAboveBytes: 0, chunkRows: 7, cacheBytes: 1, watch });
-
-/** Every batch of an epoch in `seed` order, concatenated. */
-function epoch(dataset: Dataset, field: string, batch: number, seed: number): number[] {
-  const order = permutation(dataset.size, seed);
-  const out: number[] = [];
-  const buffer = allocateField(dataset.fields[field], batch);
-  for (let start = 0; start < order.length; start += batch) {
-    const rows = order.subarray(start, start + batch);
-    dataset.gather(field, rows, buffer);
-    out.push(...buffer.subarray(0, rows.length * (buffer.length / batch)));
-  }
-  return out;
-}
 
 /** Both imports agree: description (but the note saying it streamed), every field exactly, the batches of two seeded epochs. */
 function expectSame(a: LoadedDataset, b: LoadedDataset): void {
@@ -52,7 +39,7 @@ function expectSame(a: LoadedDataset, b: LoadedDataset): void {
     if (!x || !y) continue;
     for (const field of Object.keys(x.fields)) {
       expect(readAll(y, field)).toEqual(readAll(x, field));
-      for (const seed of [1, 2]) expect(epoch(y, field, 5, seed)).toEqual(epoch(x, field, 5, seed));
+      for (const seed of [1, 2]) expect(shuffledEpoch(y, field, 5, seed)).toEqual(shuffledEpoch(x, field, 5, seed));
     }
   }
 }
@@ -276,7 +263,7 @@ describe('streamed series', () => {
     expect([...new Set(windows.train.unitOfWindow)].some((u) => test.has(u))).toBe(false);
     // A window (6 rows) is under 64/8 rows: read straight from the file in one read, unless its chunk is cached.
     for (const seed of [1, 2]) {
-      epoch(windows.train, 'window', 8, seed);
+      shuffledEpoch(windows.train, 'window', 8, seed);
       expect(rows.stats.held).toBeLessThanOrEqual(2);
     }
     expect(rows.stats.sampleReads).toBeGreaterThan(0);
