@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AugmentedDataset, ChunkedDataset, InMemoryDataset, type Dataset } from '../../core/data';
+import { AugmentedDataset, ChunkedDataset, InMemoryDataset } from '../../core/data';
 import { importImageFolder } from '../../electron/services/datasets/images';
 import { SpillChunkSource, SpillWriter } from '../../electron/services/datasets/spill';
 import { holdOut, loadDataset, recipeTrainRows } from '../../electron/services/datasets/load';
