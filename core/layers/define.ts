@@ -36,6 +36,12 @@ export interface FieldFeed {
 /** What a forward may use besides its inputs and weights (see docs/dev/engine-contract.md). */
 export interface ForwardContext {
   readonly training: boolean;
+  /**
+   * The batch is this many equal groups of consecutive rows from different sources (a GAN
+   * discriminator's real rows, then its generated ones); batch statistics are taken per group,
+   * as if each group were its own batch. 1 for an ordinary batch.
+   */
+  readonly batchGroups: number;
   /** Fresh random numbers each step; f32 of `shape` (concrete, batch included). */
   random(dist: 'uniform' | 'normal', shape: readonly number[]): Tensor;
   /** A non-trainable persistent tensor declared by `state`. */

@@ -21,6 +21,11 @@ export interface TraceOptions {
   readonly training: boolean;
   /** The concrete batch the plan is compiled for. */
   readonly batchSize: number;
+  /**
+   * The batch is this many equal groups of rows from different sources, each normalised by its
+   * own batch statistics (BatchNorm while training); default 1. Must divide the batch size.
+   */
+  readonly batchGroups?: number;
   /** Include the losses and their targets (default true); false traces inference only. */
   readonly losses?: boolean;
   /** Also output each loss's prediction as `${lossNodeId}.prediction` (for accuracy metrics). */
@@ -91,6 +96,10 @@ export function traceNetwork(network: Network, options: TraceOptions): TraceResu
     return { ok: false, diagnostics: [error('E_TRACE', `The batch size must be a whole number from 1 up, not ${options.batchSize}.`, { networkId: network.id })] };
   }
   const b = options.batchSize;
+  const batchGroups = options.batchGroups ?? 1;
+  if (!Number.isInteger(batchGroups) || batchGroups < 1 || b % batchGroups !== 0) {
+    return { ok: false, diagnostics: [error('E_TRACE', `A batch of ${b} rows cannot be split into ${batchGroups} equal groups.`, { networkId: network.id })] };
+  }
   const tracer = new Tracer();
   const fields = new Map<string, { shape: number[]; dtype: FieldFeed['dtype']; tensor: Tensor; nodeIds: string[] }>();
   const params: TracedVariable[] = [];
@@ -163,6 +172,7 @@ export function traceNetwork(network: Network, options: TraceOptions): TraceResu
       let draws = 0;
       const ctx: ForwardContext = {
         training: options.training,
+        batchGroups,
         // Streams named by node (and draw number): adding a node elsewhere never shifts this node's masks.
         random: (dist, shape) => random(dist, shape, streamId(id, 'random', String(draws++))),
         state: (name) => {

@@ -64,6 +64,7 @@ export function traceLayer(
       const stateTensors = new Map<string, Tensor>();
       const ctx: ForwardContext = {
         training: options.training,
+        batchGroups: 1,
         random: (dist, shape) => random(dist, shape),
         state: (name) => {
           const spec = declared[name];

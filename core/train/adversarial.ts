@@ -4,7 +4,8 @@
  * discriminator steps per generator step; the settings are `training.options` (core/train/ganOptions.ts).
  *
  *   D step: one batch of 2B rows, B real (label r, 1 or a smoothed 0.9) then B generated (label 0):
- *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), r) + BCE(D(G(z)), 0))
+ *           L_D = mean BCE(D(x), y) = ½ (BCE(D(real), r) + BCE(D(G(z)), 0)); the two halves are
+ *           separate batches to BatchNorm in D (batch groups), as D(real) and D(G(z)) calls are.
  *   G step, non-saturating: L_G = BCE(D(G(z)), 1) = mean −log σ(D(G(z))).
  *   Learning rates: G steps at η(t) (optimizer and schedule), D at η(t)·η_D/η when
  *           discriminatorLearningRate η_D is set (two time-scale updates), else at η(t) too.
@@ -80,7 +81,8 @@ export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan
   const G = network(run, 'generator');
   const D = network(run, 'discriminator');
   const backend: Backend = run.backend;
-  const d = compileSupervised(D, run.project.training, backend, 2 * batch, seed);
+  // real rows then generated rows: two groups, so BatchNorm in D sees each as its own batch
+  const d = compileSupervised(D, run.project.training, backend, 2 * batch, seed, 2);
   if (!d.ok) throw new TrainingSetupError(`${D.name} cannot be trained yet: ${d.diagnostics.map((x) => x.message).join(' ')}`, d.diagnostics);
   const imageFeed = d.model.feeds.find((f) => f.field !== d.model.targetField);
   if (!imageFeed || d.model.task.kind !== 'binary') throw new TrainingSetupError(`${D.name} must read one image field and end in a BCEWithLogitsLoss (its target is the real/fake label).`);

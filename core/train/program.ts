@@ -62,9 +62,13 @@ function feedsOf(traced: TracedNetwork): Feed[] {
   return traced.fields.map((f) => ({ field: f.name, input: f.name, spec: { shape: f.shape.slice(1), dtype: f.dtype === 'i32' ? 'i32' : 'f32' } satisfies FieldSpec }));
 }
 
-/** Trace, differentiate, add the optimizer, compile and prepare. Problems come back as diagnostics. */
-export function compileSupervised(network: Network, recipe: TrainingRecipe, backend: Backend, batchSize: number, seed: number): CompileResult {
-  const traced = traceNetwork(network, { training: true, batchSize, predictions: true });
+/**
+ * Trace, differentiate, add the optimizer, compile and prepare. Problems come back as diagnostics.
+ * `batchGroups`: the training batch is that many groups of rows with their own batch statistics
+ * (TraceOptions.batchGroups; the adversarial recipe's discriminator batch is real rows, then generated ones).
+ */
+export function compileSupervised(network: Network, recipe: TrainingRecipe, backend: Backend, batchSize: number, seed: number, batchGroups = 1): CompileResult {
+  const traced = traceNetwork(network, { training: true, batchSize, batchGroups, predictions: true });
   if (!traced.ok) return { ok: false, diagnostics: traced.diagnostics };
   const { graph, params, predictions, loss } = traced.traced;
   const prediction = predictions[0];

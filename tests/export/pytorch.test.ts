@@ -18,6 +18,9 @@ import { encodeWeights, expectedWeights, importWeights } from '../../core/export
 import { layers, type LayerType } from '../../core/layers';
 import type { Network, Project } from '../../core/project';
 import { findTemplate, templateInfos } from '../../core/templates';
+import { chainNetwork } from '../../core/templates/chain';
+import { createBackend } from '../../core/backends';
+import { compileSupervised, LR_INPUT, STEP_INPUT } from '../../core/train/program';
 import { layerCases } from '../layers/cases';
 import { engineForward, expectClose, layerNetwork, randomInput, randomWeights, rng } from './support';
 
@@ -220,12 +223,70 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
   }, 180_000);
 });
 
+test.skipIf(!hasTorch)('train.py\'s discriminator step is the studio\'s with BatchNorm in D: real and generated rows are separate batches (loss, running statistics and SGD-updated weights agree)', async () => {
+  const template = findTemplate('mnist-gan')!.build('gan');
+  const D = chainNetwork('discriminator', 'Discriminator', [
+    ['image', 'Input', { shape: [1, 8, 8], field: 'image' }],
+    ['conv', 'Conv2D', { filters: 4, kernel: [3, 3], stride: [2, 2], padding: 'explicit', pads: [1, 1, 1, 1] }],
+    ['bn', 'BatchNorm', {}],
+    ['act', 'LeakyReLU', { negativeSlope: 0.2 }],
+    ['flatten', 'Flatten', {}],
+    ['logit', 'Dense', { units: 1 }],
+    ['loss', 'BCEWithLogitsLoss', { target: 'real' }],
+  ]);
+  const G = chainNetwork('generator', 'Generator', [
+    ['noise', 'Input', { shape: [4], field: 'noise' }],
+    ['project', 'Dense', { units: 64 }],
+    ['reshape', 'Reshape', { shape: [1, 8, 8] }],
+    ['image', 'Output', { name: 'image' }],
+  ]);
+  const training = { ...template.training, optimizer: { type: 'sgd' as const, learningRate: 0.1 }, options: { realLabel: 0.9 } };
+  const project: Project = { ...template, networks: [G, D], training };
+  const dir = join(root, 'gan-dstep');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(exportPytorch(project, 'test').files)) writeFileSync(join(dir, name), text);
+  const B = 6;
+  const r = rng(5);
+  // generated rows from another distribution than real ones: one mixed batch would normalise differently
+  const real = Float32Array.from({ length: B * 64 }, () => r());
+  const fake = Float32Array.from({ length: B * 64 }, () => 3 * r() - 2);
+  writeFileSync(join(dir, 'real.npy'), encodeNpy(real, [B, 1, 8, 8]));
+  writeFileSync(join(dir, 'fake.npy'), encodeNpy(fake, [B, 1, 8, 8]));
+  const weights = randomWeights(D, 3);
+  writeFileSync(join(dir, 'd.safetensors'), encodeWeights(weights, { project: 'test', network: D.id, engineVersion: 'test' }));
+
+  const compiled = compileSupervised(D, training, createBackend('cpu', { mode: 'f64' }), 2 * B, 1, 2);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+  const plan = compiled.model.train;
+  for (const [name, w] of Object.entries(weights)) plan.writeVariable(name, w.data);
+  const labels = new Float32Array(2 * B).fill(0.9, 0, B);
+  const ours = await plan.run({ image: [...real, ...fake], real: labels, [LR_INPUT]: [0.1], [STEP_INPUT]: [0] });
+
+  const script = [
+    'import json, numpy as np, torch, train, discriminator as dm',
+    'd = dm.Discriminator()',
+    'dm.load_brrr_weights(d, "d.safetensors")',
+    'd.train()',
+    'real, fake = (torch.from_numpy(np.load(f)) for f in ("real.npy", "fake.npy"))',
+    `loss = train.discriminator_step(d, real, fake, torch.full((${B},), 0.9), torch.zeros(${B}))`,
+    'with torch.no_grad():',
+    '    for p in d.parameters():',
+    '        p -= 0.1 * p.grad',
+    'dm.save_brrr_weights(d, "stepped.safetensors")',
+    'print(float(loss))',
+  ].join('\n');
+  const torchLoss = Number(execFileSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' }).trim());
+  expect(torchLoss).toBeCloseTo(ours.loss[0], 5);
+  const stepped = importWeights(D, readFileSync(join(dir, 'stepped.safetensors')), 'stepped.safetensors').weights;
+  for (const name of Object.keys(weights)) expectClose(stepped[name].data, await plan.readVariable(name), 1e-5, name);
+}, 60_000);
+
 test('a GAN export with the generator EMA and label smoothing: constants, the average after each G step, sampled and exported; bad options fall back to the defaults, said in train.py', () => {
   const project = findTemplate('mnist-gan')!.build('gan');
   const train = exportPytorch({ ...project, training: { ...project.training, options: { generatorEma: 0.999, realLabel: 0.9 } } }, 'test').files['train.py'];
   expect(train).toMatch(/^G_EMA = 0\.999$/m);
   expect(train).toMatch(/^REAL_LABEL = 0\.9$/m);
-  expect(train).toMatch(/real_fake = torch\.cat\(\[torch\.full\(\(B,\), float\(REAL_LABEL\)\), torch\.zeros\(B\)\]\)/);
+  expect(train).toMatch(/real_labels = torch\.full\(\(B,\), float\(REAL_LABEL\), device=device\)/);
   expect(train).toMatch(/g_optimizer\.step\(\)\n\s+if G_EMA > 0:\n\s+update_average\(average, generator, step\)\n\s+step \+= 1/);
   expect(train).toMatch(/samples = average\(fixed_noise/);
   expect(train).toMatch(/save_brrr_weights\(average, /);

@@ -14,6 +14,8 @@ import { analyzeProject, traceNetwork } from '../../core/model';
 import { parseProjectText } from '../../core/project';
 import type { Network } from '../../core/project/schema';
 import { findTemplate } from '../../core/templates';
+import { chainNetwork } from '../../core/templates/chain';
+import { fillRandom } from '../../core/random';
 
 const dir = join(__dirname, '../fixtures/projects');
 const networksOf = (file: string): Network[] => {
@@ -79,6 +81,43 @@ describe('traceNetwork', () => {
     expect(evaluate.traced.graph.updates).toEqual([]);
     expect(train.traced.graph.nodes.some((n) => n.prim === 'random')).toBe(true);
     expect(evaluate.traced.graph.nodes.some((n) => n.prim === 'random')).toBe(false);
+  });
+
+  test('batch groups: BatchNorm normalises each group as its own batch and moves its running statistics once per group, as separate calls would', async () => {
+    const net = chainNetwork('n', 'N', [
+      ['x', 'Input', { shape: [3, 4, 4], field: 'x' }],
+      ['bn', 'BatchNorm', { momentum: 0.3 }],
+      ['y', 'Output', { name: 'y' }],
+    ]);
+    const backend = createBackend('cpu', { mode: 'f64' });
+    const plan = (batchSize: number, batchGroups: number) => {
+      const r = traceNetwork(net, { training: true, batchSize, batchGroups, losses: false });
+      if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+      return backend.prepare(compile(r.traced.graph), { seed: 1 });
+    };
+    const rows = 5 * 3 * 16;
+    const x = new Float32Array(2 * rows);
+    fillRandom('normal', 7, 1, 0, x);
+    // the second group from another distribution, so mixing the groups would show
+    for (let i = rows; i < 2 * rows; i++) x[i] = 3 * x[i] + 2;
+    const grouped = plan(10, 2);
+    const together = await grouped.run({ x });
+    const separate = plan(5, 1);
+    const first = await separate.run({ x: x.subarray(0, rows) });
+    const second = await separate.run({ x: x.subarray(rows) });
+    const expected = [...first.y, ...second.y];
+    together.y.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 10));
+    for (const name of ['bn.runningMean', 'bn.runningVar']) {
+      const a = await grouped.readVariable(name);
+      const b = await separate.readVariable(name);
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 10));
+    }
+    // one group of 10 would mix the two distributions: a different normalisation
+    const mixed = await plan(10, 1).run({ x });
+    expect(Math.abs(mixed.y[rows] - together.y[rows])).toBeGreaterThan(0.1);
+    const bad = traceNetwork(net, { training: true, batchSize: 10, batchGroups: 3, losses: false });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.diagnostics[0].message).toBe('A batch of 10 rows cannot be split into 3 equal groups.');
   });
 
   test('a network with errors gives diagnostics, not a graph', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../core/backends';
 import { SubsetDataset } from '../../core/data';
 import { findTemplate } from '../../core/templates';
+import { chainNetwork } from '../../core/templates/chain';
 import { compileGan, INPUT_GRAD, trainAdversarial, UPSTREAM } from '../../core/train/adversarial';
 import { fillRandom } from '../../core/random';
 import { STEP_INPUT } from '../../core/tensor';
@@ -80,6 +81,28 @@ describe('adversarial recipe', () => {
     expect(actual / predicted).toBeGreaterThan(0.95);
     expect(actual / predicted).toBeLessThan(1.05);
   });
+  it('the discriminator\'s real and generated rows are separate batches to its BatchNorm: running statistics move once per group', async () => {
+    const project = findTemplate('mnist-gan')!.build('GAN');
+    const D = chainNetwork('discriminator', 'Discriminator', [
+      ['image', 'Input', { shape: [1, 28, 28], field: 'image' }],
+      ['bn', 'BatchNorm', { momentum: 0.1 }],
+      ['flatten', 'Flatten', {}],
+      ['logit', 'Dense', { units: 1 }],
+      ['loss', 'BCEWithLogitsLoss', { target: 'real' }],
+    ]);
+    project.networks = [project.networks.find((n) => n.id === 'generator')!, D];
+    const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 4 }, 1);
+    const gan = compileGan({ runId: 'bn', project, data: { train }, backend: createBackend('cpu', { mode: 'f64' }), backendReport: cpu }, 4, 1);
+    const images = new Float64Array(8 * 784);
+    for (let i = 0; i < 4 * 784; i++) images[i] = 0.2 + (i % 7) / 70;
+    images.fill(0.9, 4 * 784);
+    const realMean = images.subarray(0, 4 * 784).reduce((a, b) => a + b, 0) / (4 * 784);
+    await gan.dTrain.run({ image: images, real: new Float64Array(8).fill(1, 0, 4), lr: new Float64Array([1e-3]), [STEP_INPUT]: new Int32Array([0]) });
+    const [running] = await gan.dTrain.readVariable('bn.runningMean');
+    // real rows first, then generated: 0.9·(0.1·μ_real) + 0.1·μ_fake; one mixed batch would give 0.1·(μ_real + μ_fake)/2
+    expect(running).toBeCloseTo(0.09 * realMean + 0.1 * 0.9, 10);
+  });
+
   it('steps the discriminator at its own learning rate when discriminatorLearningRate is set (SGD: 4× the rate moves its weights 4× as far)', async () => {
     const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 4 }, 1);
     const eta = 1e-3;

@@ -4,8 +4,9 @@
  * optimizer and schedule), and `training.options` (core/train/ganOptions.ts): k D steps per G step,
  * the real images' label r, the generator EMA decay d and D's own learning rate (scaled with the schedule).
  *
- *   D step: one batch of 2B rows, B real (label r) then B generated (label 0), D's own
- *           BCE-with-logits loss: L_D = ½ (BCE(D(real), r) + BCE(D(G(z)), 0)), G frozen.
+ *   D step: B real rows (label r) and B generated ones (label 0), D's own BCE-with-logits loss:
+ *           L_D = ½ (BCE(D(real), r) + BCE(D(G(z)), 0)), G frozen; two D calls, so BatchNorm in D
+ *           sees them as separate batches, as the studio's batch groups do.
  *   G step, non-saturating: L_G = BCE(D(G(z)), 1) = mean −log σ(D(G(z))), only G's optimizer steps.
  *   G EMA (d > 0): the studio's debiased average of every float tensor of G's state dict after each
  *           G step (core/train/ema.ts); the sample grids and the exported generator weights use it.
@@ -48,8 +49,8 @@ export function trainGanPy(p: GanPlans, recipe: TrainingRecipe, projectName: str
 
 ${LAUNCH_USAGE}
 
-Per step: D_STEPS discriminator steps on B real (label REAL_LABEL) + B generated (label 0) rows,
-then one generator step with the non-saturating loss BCE(D(G(z)), 1), then (G_EMA > 0) the
+Per step: D_STEPS discriminator steps on B real (label REAL_LABEL) and B generated (label 0) rows,
+separate batches to BatchNorm, then one generator step with the non-saturating loss BCE(D(G(z)), 1), then (G_EMA > 0) the
 generator's moving average, which the sample grids and the exported generator weights use.
 """
 ${parsed.ok ? '' : `# training.options ignored: ${parsed.message}\n`}${importsPy(['copy', 'struct', 'zlib'])}
@@ -73,6 +74,16 @@ def discriminator_loss(v, labels):
     """D's BCEWithLogitsLoss (as in the project) against one label per row; \`v\` holds every node's output."""
     batch = {REAL_FIELD: labels.view(-1, *[1] * (v[LOGIT_NODE].dim() - 1)).expand_as(v[LOGIT_NODE])}
     return ${d.losses[0].expr}
+
+
+def discriminator_step(d_net, real, fake, real_labels, fake_labels):
+    """D's loss on B real and B generated rows, its gradients accumulated: the halves are separate
+    batches to BatchNorm (the studio's batch groups), each ½ of the mean over all 2B rows."""
+    loss_real = 0.5 * discriminator_loss(d_net(real, all_values=True), real_labels)
+    loss_real.backward()
+    loss_fake = 0.5 * discriminator_loss(d_net(fake, all_values=True), fake_labels)
+    loss_fake.backward()
+    return loss_real.detach() + loss_fake.detach()
 
 
 ${schedulePy(recipe)}
@@ -201,7 +212,8 @@ def main():
 
     noise_source = torch.Generator().manual_seed(SEED * 1000 + rank)
     fixed_noise = torch.randn(SAMPLE_COUNT, *NOISE_SHAPE, generator=torch.Generator().manual_seed(SEED))
-    real_fake = torch.cat([torch.full((B,), float(REAL_LABEL)), torch.zeros(B)]).to(device)
+    real_labels = torch.full((B,), float(REAL_LABEL), device=device)
+    zeros = torch.zeros(B, device=device)
     ones = torch.ones(B, device=device)
     started = time.time()
     d_loss = g_loss = torch.zeros(())
@@ -222,9 +234,8 @@ def main():
                 (real,) = next(batches)
                 with torch.no_grad():
                     fake = g_net(torch.randn(B, *NOISE_SHAPE, generator=noise_source).to(device))
-                d_loss = discriminator_loss(d_net(torch.cat([real.to(device, non_blocking=True), fake]), all_values=True), real_fake)
                 d_optimizer.zero_grad(set_to_none=True)
-                d_loss.backward()
+                d_loss = discriminator_step(d_net, real.to(device, non_blocking=True), fake, real_labels, zeros)
                 regularize_and_clip(d_params)
                 d_optimizer.step()
                 d_total += d_loss.item() / D_STEPS
