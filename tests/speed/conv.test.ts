@@ -3,7 +3,8 @@
  * against the float64 library kernels: odd sizes, stride, asymmetric padding, dilation; im2col and
  * col2im both in JS and generated as WebAssembly (one copy per kernel tap), which must agree bit for bit
  * (the generated forward and weight gradient pack straight from x, convGemm.ts and
- * convWeightGemm.ts, and must equal the JS im2col + GEMM).
+ * convWeightGemm.ts, and must equal the JS im2col + GEMM; the generated input gradient is one
+ * GEMM over all samples and must equal the JS per-sample GEMMs).
  * Tolerance: 4e-7·(terms summed) + 1e-6, inputs in [−1, 1].
  */
 import { describe, expect, it } from 'vitest';
@@ -78,7 +79,8 @@ describe('wasm convolution vs the float64 kernels', () => {
         expectNear(out, dw, xS[0] * yS[2] * yS[3], `backward weight ${what}`);
       }
     });
-    expect(generated).toBe(CASES.length); // col2im generated for every case, padded or not (forward and weight gradient fuse im2col into their packing: own modules)
+    // the input gradient's dy transpose and col2im generated for every case, padded or not (forward and weight gradient fuse im2col into their packing: own modules)
+    expect(generated).toBe(2 * CASES.length);
   });
 
   it('leaves grouped convolutions to the library kernel', () => {

@@ -3,7 +3,8 @@
  * other convolutions stay on the library kernel). Notation of kernels/conv.ts: K = C·KH·KW,
  * P = OH·OW; col holds every sample's im2col matrix, [N][K][P], in runtime memory.
  *   forward:         y_n[O, P] = w[O, K] · col_n           one gemmBatch over n (w shared: stride 0)
- *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one gemmBatch, then a scatter-add
+ *   backward input:  dcol_n[K, P] = wᵀ · dy_n, dx = col2im  one GEMM over all samples (generated:
+ *                    dy transposed, k = O; unfused: one gemmBatch), then a scatter-add
  *   backward weight: dw[O, K] = Σ_n dy_n · col_nᵀ          one accumulating gemm per sample (generated,
  *                    unfused: one gemm over all samples, k = N·P)
  * gemmBatch splits the samples across threads. With a KernelModule (generated code), the forward
@@ -147,6 +148,32 @@ function weightGradWasm(rt: WasmRuntime, g: Geometry, lib: KernelModule | undefi
   };
 }
 
+/**
+ * The input gradient (ConvTranspose2D's forward) as one GEMM over every sample: dy transposed to
+ * dyᵀ[O][N·P] (one generated pass), then
+ *   dcolᵀ[K, N·P] = wᵀ · dyᵀ   (k = O)
+ * and col2im from that layout; per-sample products have P columns only (49 on a 7×7 map), far
+ * under the GEMM's tiles, while N·P fills them.
+ */
+function inputGradWasm(rt: WasmRuntime, g: Geometry, lib: KernelModule | undefined): F32Step | undefined {
+  if (lib === undefined) return undefined;
+  const { n: N, c: C, kh: KH, kw: KW, oh: OH, ow: OW, o: O } = g;
+  const K = C * KH * KW, P = OH * OW, NP = N * P;
+  const colT = rt.scratch((K + O) * NP * 4), dyT = colT + K * NP * 4;
+  const walk = taps(g, P, KH * KW * NP, (a, b) => (a * KW + b) * NP);
+  const transpose = new Fn('dyT', 2); // (dy, dyT)
+  transpose.emit(copyCode(transpose, 1, { from: 0, shape: [N, O, P], src: [O * P, P, 1], srcBase: 0, dst: [P, NP, 1], dstBase: 0 }));
+  const col2im = new Fn('col2imT', 2); // (dx, colT)
+  col2im.emit(fillCode(col2im, 0, N * C * g.h * g.w, 0));
+  for (const t of walk.taps) col2im.emit(copyCode(col2im, 0, { from: 1, shape: t.shape, src: t.col, srcBase: t.colBase, dst: t.x, dstBase: t.xBase }, 'add'));
+  const before = lib.add(transpose), after = lib.add(col2im);
+  return ([dy, w], dx) => {
+    before.f(dy.byteOffset, dyT);
+    gemm(rt, K, NP, O, w.byteOffset, 1, K, dyT, NP, 1, colT, NP, false);
+    after.f(dx.byteOffset, colT);
+  };
+}
+
 /** `fuse`: the generated forward packs straight from x (convGemm.ts); false keeps im2col + GEMM (benchmarks compare the two). */
 export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule, fuse = true): F32Step | undefined {
   if (k.prim !== Prim.Conv2d && k.prim !== Prim.Conv2dBackwardInput && k.prim !== Prim.Conv2dBackwardWeight) return undefined;
@@ -162,6 +189,10 @@ export function convStep(rt: WasmRuntime, k: Kernel, lib?: KernelModule, fuse = 
     if (whole !== undefined) return whole;
   }
   if (k.prim === Prim.Conv2d && lib !== undefined && fuse) return fusedConvForward(rt, g);
+  if (k.prim === Prim.Conv2dBackwardInput && fuse) {
+    const whole = inputGradWasm(rt, g, lib);
+    if (whole !== undefined) return whole;
+  }
   const colPtr = rt.scratch(N * K * P * 4);
   const col = rt.f32(colPtr, N * K * P);
   const adjoint = k.prim === Prim.Conv2dBackwardInput;
