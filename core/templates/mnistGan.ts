@@ -33,6 +33,7 @@ const discriminator: Chain = [
   ['conv1', 'Conv2D', { filters: 64, kernel: [4, 4], stride: [2, 2], padding: 'explicit', pads: [1, 1, 1, 1] }],
   ['lrelu1', 'LeakyReLU', { negativeSlope: 0.2 }],
   ['conv2', 'Conv2D', { filters: 128, kernel: [4, 4], stride: [2, 2], padding: 'explicit', pads: [1, 1, 1, 1] }],
+  ['norm', 'BatchNorm', {}],
   ['lrelu2', 'LeakyReLU', { negativeSlope: 0.2 }],
   ['flatten', 'Flatten', {}],
   ['logit', 'Dense', { units: 1 }],

@@ -4,7 +4,7 @@
  *     as the diversity of a generated batch — RMS pixel distance between pairs of samples — against
  *     the same figure on real data: collapse when it falls below `collapseRatio` of the real one.
  *   - a runaway discriminator: it wins outright (its loss near its floor, so the generator's gradient
- *     vanishes and its loss climbs) over a whole window of steps. The floor is 0 with real label 1;
+ *     vanishes and its loss climbs) over a whole window of steps, after the first `warmupSteps`. The floor is 0 with real label 1;
  *     with a smoothed real label r it is ½·H(r) (core/train/ganOptions.ts), and the test is on the excess.
  * Pure and deterministic, like FitDiagnosis.
  */
@@ -15,6 +15,11 @@ export interface GanDiagnosisOptions {
   collapseRatio?: number;
   /** Steps over which the discriminator must keep winning. */
   window?: number;
+  /**
+   * Steps not judged at the start: every GAN begins with D winning (it tells noise from digits
+   * long before G draws anything digit-like) and G catches up within a few dozen steps.
+   */
+  warmupSteps?: number;
   /** Mean discriminator loss less than this above its floor (a BCE of ~0.05: it is right with p ≈ 0.95 on everything)… */
   discriminatorLoss?: number;
   /** The smallest discriminator loss its targets allow (0 unless the real label is smoothed). */
@@ -23,7 +28,7 @@ export interface GanDiagnosisOptions {
   generatorLoss?: number;
 }
 
-const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
+const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, warmupSteps: 200, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
 
 /**
  * Diversity of `count` images of `size` values: mean over pairs (i, i + 1 … up to 32 pairs per image)
@@ -78,7 +83,7 @@ export class GanDiagnosis {
       this.d.shift();
       this.g.shift();
     }
-    if (this.d.length < this.o.window) return [];
+    if (this.d.length < this.o.window || step <= this.o.warmupSteps) return [];
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const dMean = mean(this.d);
     const gMean = mean(this.g);

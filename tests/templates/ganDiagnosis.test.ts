@@ -36,7 +36,7 @@ describe('GAN diagnosis', () => {
   });
 
   it('flags a runaway discriminator over a window, not on one lucky step', () => {
-    const d = new GanDiagnosis({ window: 20 });
+    const d = new GanDiagnosis({ window: 20, warmupSteps: 0 });
     // a healthy tug of war: D around ln 2, G around 1
     for (let s = 0; s < 50; s++) expect(d.step(s, 0.6 + 0.1 * Math.sin(s), 1 + 0.2 * Math.cos(s))).toEqual([]);
     // one spike is not enough
@@ -47,12 +47,25 @@ describe('GAN diagnosis', () => {
     expect(said[0].suggestion).toMatch(/discriminatorSteps|learning rate/);
   });
 
+  it('does not judge the first warmupSteps (D always wins at first), but a win that outlasts them is said', () => {
+    const d = new GanDiagnosis({ window: 20, warmupSteps: 100 });
+    const said: number[] = [];
+    // D wins for the first 80 steps, as every GAN starts, then a tug of war
+    for (let s = 1; s <= 80; s++) said.push(...d.step(s, 0.01, 7).map((w) => w.step));
+    for (let s = 81; s <= 300; s++) said.push(...d.step(s, 0.6, 1).map((w) => w.step));
+    expect(said).toEqual([]);
+    // a win that starts at once and lasts past the warm-up is said at the first step after it
+    const runaway = new GanDiagnosis({ window: 20, warmupSteps: 100 });
+    for (let s = 1; s <= 150; s++) said.push(...runaway.step(s, 0.01, 7).map((w) => w.step));
+    expect(said).toEqual([101]);
+  });
+
   it('with smoothed real labels (0.9) judges the loss above its floor ½·H(0.9) ≈ 0.1625, which a winning D cannot go below', () => {
     const floor = discriminatorLossFloor(0.9);
     expect(floor).toBeCloseTo(0.5 * (-0.9 * Math.log(0.9) - 0.1 * Math.log(0.1)), 12);
     expect(discriminatorLossFloor(1)).toBe(0);
-    const plain = new GanDiagnosis({ window: 20 });
-    const smoothed = new GanDiagnosis({ window: 20, discriminatorLossFloor: floor });
+    const plain = new GanDiagnosis({ window: 20, warmupSteps: 0 });
+    const smoothed = new GanDiagnosis({ window: 20, warmupSteps: 0, discriminatorLossFloor: floor });
     const said = { plain: [] as string[], smoothed: [] as string[] };
     for (let s = 0; s < 40; s++) {
       said.plain.push(...plain.step(s, floor + 0.01, 7).map((w) => w.code));
@@ -62,7 +75,7 @@ describe('GAN diagnosis', () => {
     expect(said.smoothed).toHaveLength(1);
     expect(said.smoothed[0]).toMatch(/the least its smoothed labels allow: 0\.1625/);
     // a healthy tug of war with smoothing says nothing
-    const healthy = new GanDiagnosis({ window: 20, discriminatorLossFloor: floor });
+    const healthy = new GanDiagnosis({ window: 20, warmupSteps: 0, discriminatorLossFloor: floor });
     for (let s = 0; s < 40; s++) expect(healthy.step(s, 0.6, 1)).toEqual([]);
   });
 

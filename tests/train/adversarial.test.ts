@@ -56,7 +56,8 @@ describe('adversarial recipe', () => {
   it('takes true generator gradients through the discriminator: an SGD step lowers L_G by η‖g‖² to first order', async () => {
     const project = findTemplate('mnist-gan')!.build('GAN');
     project.training.batchSize = 4;
-    const eta = 2.5e-4; // small enough that the second-order term stays under 5% with the DCGAN-sized template
+    // small enough that the second-order term stays under 1% for any sensible template; float64 keeps the tiny loss change exact
+    const eta = 1e-5;
     project.training.optimizer = { type: 'sgd', learningRate: eta, momentum: 0, nesterov: false };
     const { train } = await loadBuiltinDataset('builtin:mnist', { limit: 8 }, 1);
     const gan = compileGan({ runId: 'g', project, data: { train }, backend: createBackend('cpu', { mode: 'f64' }), backendReport: cpu }, 4, 3);
@@ -78,8 +79,8 @@ describe('adversarial recipe', () => {
     const predicted = moved / eta;
     const actual = start.loss[0] - (await generatorLoss()).loss[0];
     expect(predicted).toBeGreaterThan(0);
-    expect(actual / predicted).toBeGreaterThan(0.95);
-    expect(actual / predicted).toBeLessThan(1.05);
+    expect(actual / predicted).toBeGreaterThan(0.99);
+    expect(actual / predicted).toBeLessThan(1.01);
   });
   it('the discriminator\'s real and generated rows are separate batches to its BatchNorm: running statistics move once per group', async () => {
     const project = findTemplate('mnist-gan')!.build('GAN');
