@@ -50,8 +50,9 @@ export function trainGanPy(p: GanPlans, recipe: TrainingRecipe, projectName: str
 ${LAUNCH_USAGE}
 
 Per step: D_STEPS discriminator steps on B real (label REAL_LABEL) and B generated (label 0) rows,
-separate batches to BatchNorm, then one generator step with the non-saturating loss BCE(D(G(z)), 1), then (G_EMA > 0) the
-generator's moving average, which the sample grids and the exported generator weights use.
+separate batches to BatchNorm, then one generator step with the non-saturating loss
+BCE(D(G(z)), 1), then (G_EMA > 0) the generator's moving average, which the sample grids and the
+exported generator weights use.
 """
 ${parsed.ok ? '' : `# training.options ignored: ${parsed.message}\n`}${importsPy(['copy', 'struct', 'zlib'])}
 
