@@ -49,7 +49,7 @@ describe('GAN diagnosis', () => {
 
   it('does not judge the first warmupSteps (D always wins at first), but a win that outlasts them is said', () => {
     const d = new GanDiagnosis({ window: 20, warmupSteps: 100 });
-    const said: number[] = [];
+    const said: (number | undefined)[] = [];
     // D wins for the first 80 steps, as every GAN starts, then a tug of war
     for (let s = 1; s <= 80; s++) said.push(...d.step(s, 0.01, 7).map((w) => w.step));
     for (let s = 81; s <= 300; s++) said.push(...d.step(s, 0.6, 1).map((w) => w.step));
