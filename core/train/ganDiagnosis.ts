@@ -17,7 +17,8 @@ export interface GanDiagnosisOptions {
   window?: number;
   /**
    * Steps not judged at the start: every GAN begins with D winning (it tells noise from digits
-   * long before G draws anything digit-like) and G catches up within a few dozen steps.
+   * long before G draws anything digit-like) until G catches up: a few dozen steps with a shallow D,
+   * ~300 with mnist-gan's three-convolution D (its loss at the floor, G's near 7, then 0.3 and 2.5).
    */
   warmupSteps?: number;
   /** Mean discriminator loss less than this above its floor (a BCE of ~0.05: it is right with p ≈ 0.95 on everything)… */
@@ -28,7 +29,7 @@ export interface GanDiagnosisOptions {
   generatorLoss?: number;
 }
 
-const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, warmupSteps: 200, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
+const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, warmupSteps: 500, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
 
 /**
  * Diversity of `count` images of `size` values: mean over pairs (i, i + 1 … up to 32 pairs per image)

@@ -60,6 +60,20 @@ describe('GAN diagnosis', () => {
     expect(said).toEqual([101]);
   });
 
+  it('with its defaults stays quiet through the early win of a deep discriminator (mnist-gan: ~300 steps), yet says a win that lasts', () => {
+    // the shape of mnist-gan's own run (events.jsonl of templates:check): D at its smoothed floor and
+    // G near 7 until step ~300, then a tug of war around 0.3 / 2.5 — 200 steps of warm-up flagged it at 201
+    const floor = discriminatorLossFloor(0.9);
+    const healthy = new GanDiagnosis({ discriminatorLossFloor: floor });
+    const said: (number | undefined)[] = [];
+    for (let s = 1; s <= 320; s++) said.push(...healthy.step(s, floor + 0.005, 7).map((w) => w.step));
+    for (let s = 321; s <= 2000; s++) said.push(...healthy.step(s, 0.3 + 0.05 * Math.sin(s), 2.5 + 0.3 * Math.cos(s)).map((w) => w.step));
+    expect(said).toEqual([]);
+    const runaway = new GanDiagnosis({ discriminatorLossFloor: floor });
+    for (let s = 1; s <= 2000; s++) said.push(...runaway.step(s, floor + 0.005, 7).map((w) => w.step));
+    expect(said).toEqual([501]);
+  });
+
   it('with smoothed real labels (0.9) judges the loss above its floor ½·H(0.9) ≈ 0.1625, which a winning D cannot go below', () => {
     const floor = discriminatorLossFloor(0.9);
     expect(floor).toBeCloseTo(0.5 * (-0.9 * Math.log(0.9) - 0.1 * Math.log(0.1)), 12);
