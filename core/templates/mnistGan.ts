@@ -9,7 +9,8 @@
  * coherent shapes. Sized for a CPU: batch 32, four epochs (7,500 generator steps). Measured by
  * `npm run templates:check` (figures and time in docs/templates.md) against the target: the
  * mnist-cnn classifier names generated digits with mean top-class probability ≥ 0.9, all ten
- * among 1,000.
+ * among 1,000. The validation view scores D on its training digits against test digits it never
+ * sees (core/train/ganValidation.ts).
  */
 import { chainNetwork, type Chain } from './chain';
 import type { TemplateDef } from './index';
@@ -51,7 +52,7 @@ export const mnistGan: TemplateDef = {
   title: 'MNIST GAN',
   description: 'A generator and a discriminator trained against each other.',
   build: (name) => ({
-    ...projectSkeleton(name, 'The generator turns random noise into digit images; the discriminator learns to tell them from real MNIST digits, and each improves by beating the other. The sample grid shows the same noise every epoch; the diagnosis flags mode collapse and a discriminator that wins outright.'),
+    ...projectSkeleton(name, 'The generator turns random noise into digit images; the discriminator learns to tell them from real MNIST digits, and each improves by beating the other. The sample grid shows the same noise every epoch; the metrics compare the discriminator on its training digits with test digits it never sees; the diagnosis flags mode collapse, a discriminator that wins outright and one that memorises its training digits.'),
     networks: [chainNetwork('generator', 'Generator', generator), chainNetwork('discriminator', 'Discriminator', discriminator)],
     training: {
       recipe: 'adversarial',
@@ -65,6 +66,7 @@ export const mnistGan: TemplateDef = {
       schedule: { type: 'constant', warmupSteps: 0 },
       regularization: { l1: 0, l2: 0 },
       metrics: [],
+      // D never trains on MNIST's test digits: they are the validation view's held-out real images
       validationSplit: 0,
       checkpointEverySteps: 500,
       // G's weight average is what the grid shows and export writes; real images labelled 0.9 (one-sided smoothing)

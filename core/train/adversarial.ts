@@ -25,14 +25,17 @@ import { traceNetwork } from '../model/trace';
 import type { Network } from '../project/schema';
 import { fillRandom, streamId } from '../random';
 import { STEP_INPUT, Tracer } from '../tensor';
+import { SubsetDataset, type Dataset } from '../data/dataset';
+import { trainValidationSplit } from '../data/split';
 import { epochOrder } from './batches';
 import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPosition } from './checkpoint';
 import { applyEma, emaName } from './ema';
 import { runEvent, type MetricValues, type RunEvent } from './events';
 import { GanDiagnosis, sampleDiversity } from './ganDiagnosis';
+import { DiscriminatorCheck } from './ganValidation';
 import { discriminatorLossFloor, discriminatorRateScale, parseGanOptions, type GanOptions } from './ganOptions';
 import { applyOptimizer, LR_INPUT } from './optimizers';
-import { compileSupervised, optimizerFromProject } from './program';
+import { compileSupervised, optimizerFromProject, type CompiledModel } from './program';
 import { learningRateAt } from './schedules';
 import { scheduleFromProject, TrainingSetupError, type SupervisedRun } from './supervised';
 
@@ -68,8 +71,14 @@ export interface Gan {
   gOutput: string;
   parameters: number;
   options: GanOptions;
-  /** G in training mode whose variables are loaded from the EMA before sampling; undefined when the EMA is off. */
-  gAverage?: Executable;
+  /** D in evaluation mode for a batch of `rows` rows (weights shared with dTrain), and its logit output. */
+  dEvaluator: CompiledModel['evaluator'];
+  dLogit: string;
+  /**
+   * G in training mode with variables of its own, loaded from the EMA (averagedGenerator) or the
+   * live G (liveGeneratorCopy) before sampling: sampling from it never moves the live G's BatchNorm statistics.
+   */
+  gCopy: Executable;
   /** G's variables (parameters and layer state), each averaged into `ema/<name>` when the EMA is on. */
   gVariables: string[];
 }
@@ -117,7 +126,7 @@ export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan
   const gVariables = [...gt.params, ...gt.state].map((v) => v.name);
   if (options.generatorEma > 0) applyEma(gtTracer, gVariables, options.generatorEma);
   const gTrain = backend.prepare(compile(gtTracer.graph), { seed, shareVariablesWith: gForward });
-  const gAverage = options.generatorEma > 0 ? backend.prepare(compile(gf.graph), { seed }) : undefined;
+  const gCopy = backend.prepare(compile(gf.graph), { seed });
   const field = gf.fields[0];
   return {
     dTrain: d.model.train,
@@ -132,16 +141,24 @@ export function compileGan(run: SupervisedRun, batch: number, seed: number): Gan
     gOutput,
     parameters: d.model.parameterCount + gf.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0),
     options,
-    gAverage,
+    dEvaluator: (rows) => d.model.evaluator(rows),
+    dLogit: d.model.prediction,
+    gCopy,
     gVariables,
   };
 }
 
-/** Loads G's moving average into `gan.gAverage` and returns it, or the live G when the EMA is off. */
+/** Loads G's moving average into `gan.gCopy` and returns it, or the live G when the EMA is off. */
 export async function averagedGenerator(gan: Gan): Promise<Executable> {
-  if (!gan.gAverage) return gan.gForward;
-  for (const name of gan.gVariables) gan.gAverage.writeVariable(name, await gan.gTrain.readVariable(emaName(name)));
-  return gan.gAverage;
+  if (gan.options.generatorEma === 0) return gan.gForward;
+  for (const name of gan.gVariables) gan.gCopy.writeVariable(name, await gan.gTrain.readVariable(emaName(name)));
+  return gan.gCopy;
+}
+
+/** Loads the live G's variables into `gan.gCopy` and returns it. */
+export async function liveGeneratorCopy(gan: Gan): Promise<Executable> {
+  for (const name of gan.gVariables) gan.gCopy.writeVariable(name, await gan.gTrain.readVariable(name));
+  return gan.gCopy;
 }
 
 export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunEvent> {
@@ -152,7 +169,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const B = recipe.batchSize;
   const gan = compileGan(run, B, seed);
   const k = gan.options.discriminatorSteps;
-  const data = run.data.train;
+  const { train: data, heldOut } = realImages(run, seed);
   if (!data.fields[gan.imageField]) throw new TrainingSetupError(`The discriminator reads field "${gan.imageField}", which the dataset does not have.`);
   const imageSize = gan.imageShape.reduce((a, b) => a * b, 1);
   const stepsPerEpoch = Math.floor(data.size / (B * k));
@@ -166,6 +183,20 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const realSample = new Float32Array(Math.min(B, data.size) * imageSize);
   data.gather(gan.imageField, Int32Array.from({ length: Math.min(B, data.size) }, (_, i) => i), realSample);
   const realDiversity = sampleDiversity(realSample, imageSize);
+  const check = new DiscriminatorCheck({
+    evaluator: gan.dEvaluator,
+    logit: gan.dLogit,
+    imageField: gan.imageField,
+    realField: gan.realField,
+    imageSize,
+    noiseField: gan.noiseField,
+    noiseSize: gan.noiseSize,
+    gOutput: gan.gOutput,
+    batch: B,
+    seed,
+    train: data,
+    heldOut: heldOut?.fields[gan.imageField] ? heldOut : undefined,
+  });
 
   const dImages = new Float32Array(2 * B * imageSize);
   const dLabels = new Float32Array(2 * B).fill(0, B).fill(gan.options.realLabel, 0, B);
@@ -183,7 +214,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
     if (resume?.recipe !== 'adversarial') throw new TrainingSetupError(`The checkpoint was written by the ${resume?.recipe} recipe, not the adversarial one.`);
     restoreVariables(all, run.resumeFrom.variables, 'The checkpoint');
   }
-  yield runEvent('start', { runId: run.runId, project: run.project.name, recipe: 'adversarial', backend: run.backendReport, seed, epochs, batchSize: B, stepsPerEpoch, trainSamples: data.size, validationSamples: 0, parameters: gan.parameters });
+  yield runEvent('start', { runId: run.runId, project: run.project.name, recipe: 'adversarial', backend: run.backendReport, seed, epochs, batchSize: B, stepsPerEpoch, trainSamples: data.size, validationSamples: heldOut?.size ?? 0, parameters: gan.parameters });
   if (resume) yield runEvent('resumed', { step, epoch: startEpoch, stepInEpoch: skip, from: `step ${resume.step}` });
 
   const generate = async (stream: number, count: number, generator = gan.gForward): Promise<Float32Array> => {
@@ -241,17 +272,32 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
       if (step % recipe.checkpointEverySteps === 0 && i + 1 < stepsPerEpoch) yield* save(epoch, i + 1);
     }
     skip = 0;
-    const train = { discriminator_loss: dSum / Math.max(1, count), generator_loss: gSum / Math.max(1, count) };
-    last = { train_discriminator_loss: train.discriminator_loss, train_generator_loss: train.generator_loss };
-    yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train });
+    const losses = { discriminator_loss: dSum / Math.max(1, count), generator_loss: gSum / Math.max(1, count) };
+    last = { train_discriminator_loss: losses.discriminator_loss, train_generator_loss: losses.generator_loss };
+    const scores = await check.score(await liveGeneratorCopy(gan), step);
+    yield runEvent('epoch', { epoch: epoch + 1, step, seconds: (now() - epochStarted) / 1000, train: { ...losses, ...scores.train }, ...(scores.validation ? { validation: scores.validation } : {}) });
+    const overfitting = scores.validation?.discriminator_overfitting;
+    if (overfitting !== undefined) for (const w of diagnosis.heldOut(step, epoch + 1, overfitting)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });
     const generated = await generate(SAMPLE_STREAM, 0, await averagedGenerator(gan));
     // the diagnosis judges the live generator (the one training can collapse); the grid shows the one exported
-    const diversity = sampleDiversity(gan.gAverage ? await generate(SAMPLE_STREAM, 0) : generated, imageSize);
+    const diversity = sampleDiversity(gan.options.generatorEma > 0 ? await generate(SAMPLE_STREAM, 0) : generated, imageSize);
     yield sampleGrid(generated, gan.imageShape, epoch + 1, step);
     for (const w of diagnosis.samples(step, epoch + 1, diversity, realDiversity)) yield runEvent('warning', { code: w.code, message: w.message, suggestion: w.suggestion, step });
     yield* save(epoch + 1, 0);
   }
   yield runEvent('done', { status: 'completed', step, epochs, seconds: (now() - started) / 1000, metrics: last });
+}
+
+/**
+ * The real images D trains on, and real images it never sees for the validation view: the
+ * validation rows when the recipe holds some out (`validationSplit`), else the test split.
+ */
+function realImages(run: SupervisedRun, seed: number): { train: Dataset; heldOut?: Dataset } {
+  const all = run.data.train;
+  const fraction = run.project.training.validationSplit;
+  if (!(fraction > 0)) return { train: all, heldOut: run.data.test };
+  const split = trainValidationSplit(all.size, fraction, seed, all.groups);
+  return { train: new SubsetDataset(`${all.name}-train`, all, split.train), heldOut: new SubsetDataset(`${all.name}-validation`, all, split.validation) };
 }
 
 /** The first SAMPLE_COUNT images of a generated batch (fixed noise every epoch), clamped to 0..1, 2 decimals. */

@@ -6,6 +6,8 @@
  *   - a runaway discriminator: it wins outright (its loss near its floor, so the generator's gradient
  *     vanishes and its loss climbs) over a whole window of steps, after the first `warmupSteps`. The floor is 0 with real label 1;
  *     with a smoothed real label r it is ½·H(r) (core/train/ganOptions.ts), and the test is on the excess.
+ *   - an overfitting discriminator: it rates real images it never trained on closer to generated ones
+ *     than to its training images, r_v ≥ `overfitRatio` at an epoch end (core/train/ganValidation.ts).
  * Pure and deterministic, like FitDiagnosis.
  */
 import type { FitWarning } from './diagnosis';
@@ -27,9 +29,11 @@ export interface GanDiagnosisOptions {
   discriminatorLossFloor?: number;
   /** …while the mean generator loss is above this. */
   generatorLoss?: number;
+  /** r_v at or above this is an overfitting discriminator (0: none, 1: held-out real images look fake to it). */
+  overfitRatio?: number;
 }
 
-const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, warmupSteps: 500, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5 };
+const DEFAULTS: Required<GanDiagnosisOptions> = { collapseRatio: 0.3, window: 50, warmupSteps: 500, discriminatorLoss: 0.05, discriminatorLossFloor: 0, generatorLoss: 5, overfitRatio: 0.5 };
 
 /**
  * Diversity of `count` images of `size` values: mean over pairs (i, i + 1 … up to 32 pairs per image)
@@ -94,6 +98,17 @@ export class GanDiagnosis {
       step,
       message: `The discriminator is winning outright: over the last ${this.o.window} steps its loss averaged ${dMean.toFixed(4)}${this.o.discriminatorLossFloor > 0 ? ` (the least its smoothed labels allow: ${this.o.discriminatorLossFloor.toFixed(4)})` : ''} while the generator's climbed to ${gMean.toFixed(2)}. The generator gets almost no gradient and stops improving.`,
       suggestion: 'Lower the discriminator learning rate or its size, add dropout to it, train it fewer steps per generator step (options.discriminatorSteps), or use label smoothing.',
+    });
+  }
+
+  /** r_v at an epoch end (the discriminator's scores on real images it trains on, never sees, and generated ones). */
+  heldOut(step: number, epoch: number, overfitting: number): FitWarning[] {
+    if (!(overfitting >= this.o.overfitRatio)) return [];
+    return this.once({
+      code: 'W_DISCRIMINATOR_OVERFITS',
+      step,
+      message: `The discriminator is memorising its training images at epoch ${epoch}: it rates real images it never trained on ${Math.round(overfitting * 100)}% of the way from its training images to generated ones (r_v ${overfitting.toFixed(2)}; 0 = no overfitting, 1 = it takes them for fakes). The generator now learns to imitate the training set as D remembers it, not the data.`,
+      suggestion: 'Train on more images or augment them, make the discriminator smaller or add dropout to it, lower its learning rate (options.discriminatorLearningRate), or keep an earlier checkpoint.',
     });
   }
 

@@ -16,6 +16,7 @@ const TITLES: Record<string, { title: string; severe?: boolean }> = {
   W_DEAD_RELU: { title: 'Dead ReLUs' },
   W_MODE_COLLAPSE: { title: 'Mode collapse' },
   W_DISCRIMINATOR_WINS: { title: 'Discriminator is winning' },
+  W_DISCRIMINATOR_OVERFITS: { title: 'Discriminator is memorising its training images' },
   W_RUN_FAILED: { title: 'Run failed', severe: true },
 };
 

@@ -27,7 +27,9 @@ export function formatValue(value: number | null | undefined, unit = ''): string
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const a = Math.abs(value);
   let text: string;
-  if (a !== 0 && (a < 1e-3 || a >= 1e7)) text = value.toExponential(2);
+  // thresholds at the rounding edge, so 999,600 reads 1.00M, not 1.00e+3k
+  if (a !== 0 && (a < 1e-3 || a >= 999.5e6)) text = value.toExponential(2);
+  else if (a >= 999.5e3) text = `${(value / 1e6).toPrecision(3)}M`;
   else if (a >= 1e4) text = `${(value / 1e3).toPrecision(3)}k`;
   else text = Number(value.toPrecision(4)).toString();
   return unit === '%' ? `${text}%` : unit ? `${text} ${unit}` : text;

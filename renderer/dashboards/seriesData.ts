@@ -90,8 +90,8 @@ export function overlayTable(runs: readonly RunView[], pick: (run: RunView) => [
 export const hasValues = (table: Table): boolean => table.slice(1).some((col) => col.some((v) => v !== null));
 
 /** Metric names as people read them, with the unit their values carry. */
-export function metricLabel(name: string): { label: string; unit?: string; scale: number } {
-  const known: Record<string, { label: string; unit?: string; scale: number }> = {
+export function metricLabel(name: string): MetricLabel {
+  const known: Record<string, MetricLabel> = {
     loss: { label: 'Loss', scale: 1 },
     accuracy: { label: 'Accuracy', unit: '%', scale: 100 },
     precision: { label: 'Precision', scale: 1 },
@@ -101,12 +101,25 @@ export function metricLabel(name: string): { label: string; unit?: string; scale
     mae: { label: 'Mean absolute error', scale: 1 },
     rmse: { label: 'Root mean squared error', scale: 1 },
     mse: { label: 'Mean squared error', scale: 1 },
+    // the GAN's discriminator, in evaluation mode (core/train/ganValidation.ts)
+    real_score: { label: 'D on real images', scale: 1, hint: 'Mean probability of "real" the discriminator gives real images: its training images (train) and images it never trains on (validation). A growing gap is a discriminator memorising its training set.' },
+    fake_score: { label: 'D on generated images', scale: 1, hint: 'Mean probability of "real" the discriminator gives generated images.' },
+    discriminator_overfitting: { label: 'D overfitting r_v', scale: 1, hint: 'How far the discriminator rates real images it never saw from its training images towards generated ones: 0 none, 1 it takes them for fakes (Karras et al. 2020). 0.5 and above is flagged.' },
   };
   const topK = /^top(\d+)$/.exec(name);
   if (topK) return { label: `Top-${topK[1]} accuracy`, unit: '%', scale: 100 };
   // generator_loss → Generator loss
   const words = name.replace(/_/g, ' ');
   return known[name] ?? { label: words.charAt(0).toUpperCase() + words.slice(1), scale: 1 };
+}
+
+export interface MetricLabel {
+  label: string;
+  unit?: string;
+  /** Display factor (accuracy 0..1 → %). */
+  scale: number;
+  /** What the metric means, for a tooltip. */
+  hint?: string;
 }
 
 /** Scale a table's series (accuracy 0..1 → %). */

@@ -166,6 +166,7 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
     const r = rng(11);
     const n = 48;
     writeFileSync(join(dir, 'data', 'train_image.npy'), encodeNpy(Float32Array.from({ length: n * 784 }, () => r()), [n, 1, 28, 28]));
+    writeFileSync(join(dir, 'data', 'test_image.npy'), encodeNpy(Float32Array.from({ length: 16 * 784 }, () => r()), [16, 1, 28, 28]));
   };
 
   test('runs 3 steps in one process on the CPU: checkpoint, sample grid (.png, .npy) and both weights that import back', () => {
@@ -173,6 +174,10 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
     const out = execFileSync(PYTHON, ['train.py', '--max-steps', '3', '--cpu', '--batch-size', '8', '--out', 'single'], { cwd: dir, encoding: 'utf8' });
     expect(out).toMatch(/done: 3 steps/);
     expect(out).toMatch(new RegExp(`epoch 1/${project.training.epochs} {2}d_loss \\d`));
+    // the validation view, as the studio's: D's mean p(real) on its training images, on test images it never saw, on generated ones
+    const scores = Object.fromEntries([...out.matchAll(/(real_score|fake_score|val_real_score) (\d\.\d{4})/g)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(scores).sort()).toEqual(['fake_score', 'real_score', 'val_real_score']);
+    for (const p of Object.values(scores)) expect(p).toBeGreaterThan(0), expect(p).toBeLessThan(1);
     const png = readFileSync(join(dir, 'single', 'samples_epoch1.png'));
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     // 4 × 4 grid of 28 × 28 with 1-pixel borders: 117 × 117
@@ -185,6 +190,32 @@ describe.skipIf(!hasTorch)('train.py of a GAN (adversarial recipe)', () => {
     const d = importWeights(discriminator, readFileSync(join(dir, 'single', 'discriminator.safetensors')), 'discriminator.safetensors');
     expect(Object.keys(d.weights).sort()).toEqual(expectedWeights(discriminator).map((w) => w.name).sort());
   }, 120_000);
+
+  test('discriminator_scores is the studio\'s validation view: mean p(real) per set and r_v over logits; VALIDATION_SPLIT holds images out', () => {
+    setup();
+    // D's logit is the image's mean pixel: training images 2, held-out 0, generated −2 → r_v = (2 − 0) / (2 − (−2)) = 0.5
+    const script = [
+      'import json, torch, train',
+      'class D(torch.nn.Module):',
+      '    def forward(self, x, all_values=False):',
+      '        return {train.LOGIT_NODE: x.flatten(1).mean(1, keepdim=True)}',
+      'class G(torch.nn.Module):',
+      '    def forward(self, z):',
+      '        return torch.full((len(z), 1, 28, 28), -2.0)',
+      's = train.discriminator_scores(D(), G(), torch.full((6, 1, 28, 28), 2.0), torch.zeros(5, 1, 28, 28), torch.zeros(6, 64), 4, torch.device("cpu"))',
+      'train.VALIDATION_SPLIT = 0.25',
+      'kept, held = train.held_out_split(torch.arange(8.0), ".")',
+      's["split"] = [len(kept), len(held), sorted(torch.cat([kept, held]).tolist()) == list(range(8))]',
+      'print(json.dumps(s))',
+    ].join('\n');
+    const s = JSON.parse(execFileSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' })) as Record<string, number | unknown[]>;
+    const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+    expect(s.real_score).toBeCloseTo(sigmoid(2), 6);
+    expect(s.fake_score).toBeCloseTo(sigmoid(-2), 6);
+    expect(s.val_real_score).toBeCloseTo(0.5, 6);
+    expect(s.val_discriminator_overfitting).toBeCloseTo(0.5, 6);
+    expect(s.split).toEqual([6, 2, true]);
+  }, 60_000);
 
   test('update_average is the studio\'s debiased EMA (core/train/ema.ts): S_t / (1 − d^t) of every float tensor of the state dict', () => {
     setup();

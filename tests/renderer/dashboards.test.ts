@@ -1,6 +1,7 @@
 /** @file Dashboard data layer: every RunEvent type folds and calls for its panels, ring buffers, the redraw throttle, chart columns, settings diff. */
 import { describe, expect, it } from 'vitest';
 import { runEvent, type RunEvent, type RunEventType } from '../../core/train/events';
+import { formatValue } from '../../renderer/dashboards/chartTheme';
 import { applyRunEvents, eventTable } from '../../renderer/dashboards/eventTable';
 import { PANEL_IDS } from '../../renderer/dashboards/panelIds';
 import { createRedrawThrottle, type Timers } from '../../renderer/dashboards/redrawThrottle';
@@ -81,6 +82,22 @@ describe('event → panel table', () => {
     expect(run.epochs).toHaveLength(1);
     expect(run.epochs[0]?.train.loss).toBe(0.9);
     expect(keyMetrics(run)).toEqual({ 'val loss': 1.2, 'val accuracy': 0.55 });
+  });
+});
+
+describe('number format', () => {
+  it('reads k below a million, M below a billion, exponents beyond, with no "e+3k" at the edges', () => {
+    expect(formatValue(540_123)).toBe('540k');
+    // a GAN's 1.2 million parameters read "1.20e+3k" before
+    expect(formatValue(1_204_353)).toBe('1.20M');
+    expect(formatValue(999_600)).toBe('1.00M');
+    expect(formatValue(999_400)).toBe('999k');
+    expect(formatValue(12_345_678)).toBe('12.3M');
+    expect(formatValue(2.5e9)).toBe('2.50e+9');
+    expect(formatValue(0.9807, '%')).toBe('0.9807%');
+    expect(formatValue(1234)).toBe('1234');
+    expect(formatValue(2e-5)).toBe('2.00e-5');
+    expect(formatValue(undefined)).toBe('–');
   });
 });
 

@@ -2,7 +2,7 @@
  * @file Every template, end to end, in a short version: the project parses and validates, then
  * trains through the real run path (startLocalRun: dataset import, CPU backend, run folder) on a
  * small subset for a few steps; the loss falls and the template's own views appear (decision
- * boundary, generated samples, generated text, AUC, RUL MAE). Driven by templateInfos(): a
+ * boundary, generated samples, generated text, AUC, RUL MAE) with validation metrics every epoch. Driven by templateInfos(): a
  * template without a short run here fails. Full-quality figures: `npm run templates:check`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -61,8 +61,14 @@ const shortRuns: { [T in TemplateName]: ShortRun } = {
     check: (_events, done) => expect(done.metrics.test_accuracy).toBeGreaterThan(0.3),
   },
   'mnist-gan': {
-    shorten: (p) => withTraining(withData(p, { limit: 160 }), { epochs: 2, batchSize: 16 }),
+    shorten: (p) => withTraining(withData(p, { limit: 160, testLimit: 160 }), { epochs: 2, batchSize: 16 }),
     check(events) {
+      // the validation view: D's scores on training digits against test digits it never sees, and on generated ones
+      for (const e of ofType(events, 'epoch')) {
+        expect(e.validation?.real_score).toBeGreaterThan(0);
+        expect(e.train.real_score).toBeGreaterThan(0);
+        expect(e.train.fake_score).toBeGreaterThan(0);
+      }
       const grids = ofType(events, 'samples');
       expect(grids).toHaveLength(2);
       expect(grids[0].shape).toEqual([1, 28, 28]);
@@ -144,6 +150,10 @@ describe('templates', () => {
     const short = shortRuns[name];
     const { events, done } = await train(short.shorten(findTemplate(name)!.build(`Short ${name}`)));
     expectLossFalls(events, name === 'mnist-gan' ? 'discriminatorLoss' : 'loss');
+    // every template validates each epoch on data it does not train on: over- and underfitting show
+    const epochs = ofType(events, 'epoch');
+    expect(epochs.length).toBeGreaterThan(0);
+    for (const e of epochs) expect(Object.keys(e.validation ?? {}).length, `${name} epoch ${e.epoch}`).toBeGreaterThan(0);
     await short.check(events, done);
   });
 

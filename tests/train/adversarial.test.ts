@@ -48,7 +48,7 @@ describe('adversarial recipe', () => {
       expect(image.every((v) => v >= 0 && v <= 1)).toBe(true);
     }
     const epoch = events.find((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch')!;
-    expect(Object.keys(epoch.train).sort()).toEqual(['discriminator_loss', 'generator_loss']);
+    expect(Object.keys(epoch.train).sort()).toEqual(['discriminator_loss', 'fake_score', 'generator_loss', 'real_score']);
     expect(saved).toEqual(['last@3']);
     expect((events.at(-1) as Extract<RunEvent, { type: 'done' }>).status).toBe('completed');
   });

@@ -11,12 +11,18 @@
  *   G EMA (d > 0): the studio's debiased average of every float tensor of G's state dict after each
  *           G step (core/train/ema.ts); the sample grids and the exported generator weights use it.
  *
+ *   Validation view (core/train/ganValidation.ts): at each epoch end D, in evaluation mode, scores
+ *           its training images, real images it never trains on (a seeded VALIDATION_SPLIT of the
+ *           training images, else test_<field>.npy) and images of a copy of the live G: mean p(real)
+ *           of each and r_v, the discriminator's overfitting ratio.
+ *
  * One process or many under torchrun (DDP around each network, a DistributedSampler over the
  * images), rank 0 writes checkpoints, a sample grid per epoch (PNG by a stdlib writer, and .npy)
  * and both networks' weights under the studio's names.
  */
 import type { Network, TrainingRecipe } from '../../project/schema';
 import { discriminatorRateScale, GAN_OPTION_DEFAULTS, parseGanOptions } from '../../train/ganOptions';
+import { CHECK_IMAGES } from '../../train/ganValidation';
 import { pyString } from './names';
 import type { PyPlan } from './plan';
 import { importsPy, LAUNCH_USAGE, optimizerPy, recipeConstantsPy, REGULARIZE_AND_CLIP_PY, schedulePy, SETUP_DISTRIBUTED_PY } from './script';
@@ -69,6 +75,8 @@ IMAGE_FIELD = ${pyString(d.inputs[0].name)}
 REAL_FIELD = ${pyString(d.targets[0].name)}
 LOGIT_NODE = ${pyString(logitNode)}
 SAMPLE_COUNT = 16
+VALIDATION_SPLIT = ${recipe.validationSplit}
+CHECK_IMAGES = ${CHECK_IMAGES}  # real and generated images the validation view scores each epoch
 
 
 def discriminator_loss(v, labels):
@@ -94,6 +102,44 @@ def load_images(data_dir, split):
     """The image field from data/<split>_<field>.npy as float32, or None when it was not exported."""
     path = os.path.join(data_dir, f"{split}_{IMAGE_FIELD}.npy")
     return torch.from_numpy(np.load(path)).float() if os.path.exists(path) else None
+
+
+def held_out_split(images, data_dir):
+    """(images D trains on, real images it never sees or None): a seeded VALIDATION_SPLIT of the
+    training images when set, else test_<field>.npy when it was exported."""
+    if VALIDATION_SPLIT > 0:
+        order = torch.randperm(len(images), generator=torch.Generator().manual_seed(SEED))
+        n_val = int(len(images) * VALIDATION_SPLIT)
+        return images[order[n_val:]], images[order[:n_val]]
+    return images, load_images(data_dir, "test")
+
+
+def evenly_spaced(images):
+    """CHECK_IMAGES rows spread over the set (all of them when it is smaller): the same every epoch."""
+    n = min(CHECK_IMAGES, len(images))
+    return images[[i * len(images) // n for i in range(n)]]
+
+
+def discriminator_scores(discriminator, generator, train_images, held_out, noise, batch, device):
+    """D in evaluation mode on its training images, on held-out real ones and on images of a copy of
+    the live G (training mode, in batches of \`batch\`, as it trains; the copy keeps G's BatchNorm
+    statistics still): mean p(real) of each, and r_v = (E[D(train)] - E[D(held out)]) /
+    (E[D(train)] - E[D(generated)]) over logits: 0 no overfitting, 1 held-out images look generated."""
+    probe = copy.deepcopy(generator).train()
+    discriminator.eval()
+    with torch.no_grad():
+        generated = torch.cat([probe(z.to(device)) for z in noise.split(batch)])
+        logits = lambda images: torch.cat([discriminator(x.to(device), all_values=True)[LOGIT_NODE].flatten().float().cpu() for x in images.split(256)])
+        real, fake = logits(train_images), logits(generated)
+        scores = {"real_score": torch.sigmoid(real).mean().item(), "fake_score": torch.sigmoid(fake).mean().item()}
+        if held_out is not None:
+            val = logits(held_out)
+            scores["val_real_score"] = torch.sigmoid(val).mean().item()
+            separation = (real.mean() - fake.mean()).item()
+            if separation >= 0.1:  # below it D barely tells its training images from generated ones
+                scores["val_discriminator_overfitting"] = (real.mean() - val.mean()).item() / separation
+    discriminator.train()
+    return scores
 
 
 ${SETUP_DISTRIBUTED_PY}
@@ -150,6 +196,10 @@ def main():
     images = load_images(args.data, "train")
     if images is None:
         raise SystemExit(f"No training data in {args.data}: expected train_{IMAGE_FIELD}.npy")
+    images, held_out = held_out_split(images, args.data)
+    check_real = evenly_spaced(images)
+    check_held_out = evenly_spaced(held_out) if held_out is not None and len(held_out) > 0 else None
+    check_noise = torch.randn(len(check_real), *NOISE_SHAPE, generator=torch.Generator().manual_seed(SEED + 1))
     dataset = TensorDataset(images)
     if world > 1:
         sampler = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True, seed=SEED, drop_last=True)
@@ -258,7 +308,9 @@ def main():
             if args.max_steps and step >= args.max_steps:
                 break
         if rank == 0:
-            print(f"epoch {epoch + 1}/{args.epochs}  d_loss {d_sum / max(count, 1):.4f}  g_loss {g_sum / max(count, 1):.4f}  ({time.time() - started:.0f} s)", flush=True)
+            scores = discriminator_scores(discriminator, generator, check_real, check_held_out, check_noise, B, device)
+            shown = "  ".join(f"{k} {v:.4f}" for k, v in scores.items())
+            print(f"epoch {epoch + 1}/{args.epochs}  d_loss {d_sum / max(count, 1):.4f}  g_loss {g_sum / max(count, 1):.4f}  {shown}  ({time.time() - started:.0f} s)", flush=True)
             save_samples(epoch + 1)
         save_checkpoint(epoch + 1)
         if args.max_steps and step >= args.max_steps:

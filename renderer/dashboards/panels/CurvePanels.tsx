@@ -33,21 +33,30 @@ const hasValidation = (run: RunView): boolean => run.epochs.some((e) => e.valida
 
 export function MetricsPanel({ run }: PanelProps) {
   const names = epochMetricNames(run).filter((n) => n !== 'loss');
-  const validation = hasValidation(run);
   return (
     <div className="panel-grid">
       {names.map((name) => {
-        const { label, unit, scale } = metricLabel(name);
+        const { label, unit, scale, hint } = metricLabel(name);
+        // a metric only measured on one side (a GAN's D on generated images: train only) draws that side alone
+        const sides = [
+          { label: 'Train', color: COLORS.train, column: 1, shown: run.epochs.some((e) => e.train[name] !== undefined) },
+          { label: 'Validation', color: COLORS.validation, column: 2, shown: run.epochs.some((e) => e.validation?.[name] !== undefined) },
+        ].filter((side) => side.shown);
         return (
           <div key={name} className="panel-grid__cell">
-            <div className="panel-grid__title">{label}</div>
+            <div className="panel-grid__title" title={hint}>
+              {label}
+            </div>
             <UPlotChart
               testId={`chart-metric-${name}`}
               xLabel="Epoch"
               yLabel={label}
               yUnit={unit}
-              series={[{ label: 'Train', color: COLORS.train, points: true, width: 2 }, ...(validation ? [{ label: 'Validation', color: COLORS.validation, points: true, width: 2 }] : [])]}
-              data={() => scaleTable(epochTable(run, name).slice(0, validation ? 3 : 2) as Table, scale)}
+              series={sides.map((side) => ({ label: side.label, color: side.color, points: true, width: 2 }))}
+              data={() => {
+                const table = epochTable(run, name);
+                return scaleTable([table[0], ...sides.map((side) => table[side.column])] as Table, scale);
+              }}
               version={run.version}
               height={170}
             />
