@@ -85,6 +85,8 @@ function fmt(values: MetricValues): string {
     .join(', ');
 }
 
+const fmtScore = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(3));
+
 function buildProject(name: string): Project {
   const def = findTemplate(name);
   if (!def) throw new Error(`No template "${name}".`);
@@ -127,8 +129,8 @@ async function previousRun(dir: string): Promise<{ runDir: string; events: RunEv
 
 async function classifierRunDir(): Promise<string> {
   const dir = join(WORK, 'mnist-cnn', 'runs', 'check');
-  const log = join(dir, 'events.jsonl');
-  if (existsSync(log) && (await readFile(log, 'utf8')).includes('"status":"completed"')) return dir;
+  const eventsFile = join(dir, 'events.jsonl');
+  if (existsSync(eventsFile) && (await readFile(eventsFile, 'utf8')).includes('"status":"completed"')) return dir;
   log('mnist-gan: no mnist-cnn checkpoint yet; training the classifier first');
   return (await train(buildProject('mnist-cnn'), 'mnist-cnn')).runDir;
 }
@@ -193,12 +195,14 @@ const checks: Record<string, Check> = {
     const judged = await judgeGan(project, runDir, 1000);
     const batchStats = await judgeGan(project, runDir, 1000, true);
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.code] : []));
+    // the validation view by epoch: D's p(real) on training digits / test digits it never sees, and r_v
+    const view = events.flatMap((e) => (e.type === 'epoch' ? [`${e.epoch}: ${fmtScore(e.train.real_score)}/${fmtScore(e.validation?.real_score)} r_v ${fmtScore(e.validation?.discriminator_overfitting)}`] : []));
     return {
       figure: 'classifier confidence on 1000 samples',
       value: judged.confidence,
       target: '>= 0.9, 10 digits, grid every epoch',
       pass: judged.confidence >= 0.9 && judged.digits === 10 && grids > 0,
-      detail: { digits: judged.digits, perEpoch: perEpoch.join(', '), histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' '), batchStatisticsConfidence: batchStats.confidence, batchStatisticsDigits: batchStats.digits },
+      detail: { digits: judged.digits, perEpoch: perEpoch.join(', '), discriminatorRealScores: view.join(', '), histogram: judged.histogram.join(' '), sampleGrids: grids, warnings: warnings.join(' '), batchStatisticsConfidence: batchStats.confidence, batchStatisticsDigits: batchStats.digits },
     };
   },
   'sensor-lstm': async (name) => {
