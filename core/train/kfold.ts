@@ -1,8 +1,10 @@
 /**
  * @file k-fold cross-validation around the supervised recipe: K runs from fresh weights, each
  * validating on one fold and training on the others, then the mean and (population) standard
- * deviation of every final metric. Classification folds are stratified (each class dealt round
- * robin over the folds after a seeded shuffle); time series get ordered folds (expanding window:
+ * deviation of every final metric. Samples in groups (the machine of a sensor window, the patient
+ * of a record) get grouped folds: each group wholly in one fold, so no fold validates on a machine
+ * it trained on. Otherwise classification folds are stratified (each class dealt round robin over
+ * the folds after a seeded shuffle), and a single time series gets ordered folds (expanding window:
  * fold k trains on the blocks before block k and validates on block k, never on the future).
  */
 import type { Dataset } from '../data/dataset';
@@ -29,6 +31,25 @@ export function stratifiedFolds(size: number, k: number, seed: number, labels?: 
     order.forEach((row, i) => (assignment[row] = i % k));
   }
   return Array.from({ length: k }, (_, fold) => rowsWhere(size, (row) => assignment[row] !== fold, (row) => assignment[row] === fold));
+}
+
+/**
+ * Grouped folds: the groups in a seeded order, each to the fold with the fewest samples so far,
+ * so folds are balanced by samples and a group is never on both sides of one.
+ */
+export function groupedFolds(groups: Int32Array, k: number, seed: number): FoldRows[] {
+  const size = groups.length;
+  const ids = [...new Set(groups)].sort((a, b) => a - b);
+  const counts = new Map<number, number>();
+  for (const g of groups) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const foldOf = new Map<number, number>();
+  const filled = new Array<number>(k).fill(0);
+  for (const i of permutation(ids.length, (seed ^ 0x2c1b3c6d) >>> 0)) {
+    const fold = filled.indexOf(Math.min(...filled));
+    foldOf.set(ids[i], fold);
+    filled[fold] += counts.get(ids[i]) ?? 0;
+  }
+  return Array.from({ length: k }, (_, fold) => rowsWhere(size, (row) => foldOf.get(groups[row]) !== fold, (row) => foldOf.get(groups[row]) === fold));
 }
 
 /** Ordered folds for series: K + 1 contiguous blocks; fold k trains on blocks 0..k and validates on block k + 1. */
@@ -67,6 +88,17 @@ export function isTimeSeries(project: Project): boolean {
   return project.training.options.timeSeries === true || ref?.kind === 'timeseries';
 }
 
+/** The folds k-fold uses for this project's data: grouped when samples come in two or more groups, else ordered (one time series) or stratified. */
+export function foldsFor(project: Project, data: Dataset, k: number, seed: number): FoldRows[] {
+  const groups = data.groups?.subarray(0, data.size);
+  const distinct = groups ? new Set(groups).size : 0;
+  if (groups && distinct >= 2) {
+    if (distinct < k) throw new TrainingSetupError(`k-fold with ${k} folds keeps each group (machine, patient) in one fold, so it needs at least ${k} groups; the dataset has ${distinct}. Use ${distinct} folds or fewer.`);
+    return groupedFolds(groups, k, seed);
+  }
+  return isTimeSeries(project) ? orderedFolds(data.size, k) : stratifiedFolds(data.size, k, seed, classLabels(project, data));
+}
+
 /** Mean and population standard deviation of each metric present in every fold. */
 export function summarizeFolds(results: readonly MetricValues[]): { mean: MetricValues; std: MetricValues } {
   const mean: MetricValues = {};
@@ -90,7 +122,7 @@ export async function* trainKFold(run: SupervisedRun, k: number): AsyncGenerator
   if (!Number.isInteger(k) || k < 2) throw new TrainingSetupError(`k-fold needs at least 2 folds, not ${k}.`);
   if (size < 2 * k) throw new TrainingSetupError(`k-fold with ${k} folds needs at least ${2 * k} samples; the dataset has ${size}.`);
   const seed = run.seed ?? run.project.training.seed;
-  const folds = isTimeSeries(run.project) ? orderedFolds(size, k) : stratifiedFolds(size, k, seed, classLabels(run.project, run.data.train));
+  const folds = foldsFor(run.project, run.data.train, k, seed);
   const results: MetricValues[] = [];
   let steps = 0;
   let seconds = 0;

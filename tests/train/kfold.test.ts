@@ -4,7 +4,9 @@ import { createBackend } from '../../core/backends';
 import { makeBlobs } from '../../core/data';
 import { findTemplate } from '../../core/templates';
 import type { RunEvent } from '../../core/train/events';
-import { orderedFolds, stratifiedFolds, summarizeFolds, trainKFold } from '../../core/train/kfold';
+import { foldsFor, groupedFolds, orderedFolds, stratifiedFolds, summarizeFolds, trainKFold } from '../../core/train/kfold';
+import { TrainingSetupError } from '../../core/train/supervised';
+import { loadBuiltinDataset } from '../../electron/services/datasets/builtin';
 
 const cpu = { kind: 'cpu', detail: 'float32', reason: 'test' } as const;
 
@@ -25,6 +27,42 @@ describe('k-fold', () => {
     const folds = orderedFolds(40, 3);
     expect(folds.map((f) => [f.train.length, f.validation.length])).toEqual([[10, 10], [20, 10], [30, 10]]);
     for (const f of folds) expect(Math.max(...f.train)).toBeLessThan(Math.min(...f.validation));
+  });
+
+  it('grouped folds keep each group (machine) wholly in one fold, every group validated once, folds balanced by samples', () => {
+    // 7 groups of unequal sizes, interleaved rows
+    const sizes = [9, 3, 5, 12, 4, 7, 6];
+    const groups = Int32Array.from(sizes.flatMap((n, g) => Array.from({ length: n }, () => g)).sort((a, b) => ((a * 7919) % 13) - ((b * 7919) % 13)));
+    const folds = groupedFolds(groups, 3, 5);
+    const validatedIn = new Map<number, number>();
+    folds.forEach((fold, k) => {
+      expect(fold.train.length + fold.validation.length).toBe(groups.length);
+      const trained = new Set(Array.from(fold.train, (r) => groups[r]));
+      for (const r of fold.validation) {
+        expect(trained.has(groups[r])).toBe(false);
+        const seen = validatedIn.get(groups[r]);
+        expect(seen === undefined || seen === k).toBe(true);
+        validatedIn.set(groups[r], k);
+      }
+    });
+    expect(validatedIn.size).toBe(sizes.length);
+    const shares = folds.map((f) => f.validation.length);
+    expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(Math.max(...sizes));
+  });
+
+  it('sensor-lstm folds by machine (a window never validates on a machine its fold trained on); too few machines is said', async () => {
+    // the bug this replaced: ordered folds cut the rows into blocks, splitting machines across train and validation
+    const project = findTemplate('sensor-lstm')!.build('Sensors');
+    const { train } = await loadBuiltinDataset('builtin:sensors', { machines: 8, steps: 300, stride: 10 }, 1);
+    const folds = foldsFor(project, train, 3, 1);
+    for (const fold of folds) {
+      const trained = new Set(Array.from(fold.train, (r) => train.groups![r]));
+      expect(Array.from(fold.validation).some((r) => trained.has(train.groups![r]))).toBe(false);
+      expect(fold.validation.length).toBeGreaterThan(0);
+    }
+    const machines = new Set(train.groups).size;
+    expect(() => foldsFor(project, train, machines + 1, 1)).toThrow(TrainingSetupError);
+    expect(() => foldsFor(project, train, machines + 1, 1)).toThrow(new RegExp(`needs at least ${machines + 1} groups; the dataset has ${machines}`));
   });
 
   it('summarises folds as mean and population standard deviation', () => {
