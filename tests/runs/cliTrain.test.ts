@@ -31,6 +31,15 @@ describe('brrr train --kfold and --resume', () => {
     expect(text.stdout).toMatch(/k-fold \(2 folds\), mean ± std: .*val_loss [\d.]+ ± [\d.]+/);
   });
 
+  it('refuses k-fold for a GAN with a message that says why, before loading any data', () => {
+    const gan = join(mkdtempSync(join(tmpdir(), 'brrr-cli-gan-')), 'gan');
+    expect(brrr(['new', 'mnist-gan', gan]).status).toBe(0);
+    const r = brrr(['train', gan, '--kfold', '3', '--backend', 'cpu']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none/);
+    expect(r.stderr).not.toMatch(/at .*\.(ts|mjs|js):\d+/);
+  });
+
   it('says clearly when there is nothing to resume', () => {
     const r = brrr(['train', project, '--resume']);
     expect(r.status).toBe(1);

@@ -146,11 +146,14 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
   const resumed = request.resume ? await findResumable(request.projectDir, request.resume) : undefined;
   // a resumed run trains the project as it was when the run started (its stored copy)
   const project = resumed?.project ?? request.project;
+  const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);
+  if (resumed && kfold !== undefined) throw new TrainingSetupError('A k-fold run cannot be resumed: each fold is short, start it again.');
+  if (kfold !== undefined && project.training.recipe === 'adversarial') {
+    throw new TrainingSetupError("k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none to compare. Train it once: its dashboard scores the discriminator on real images it never trains on, each epoch.");
+  }
   const data = await loadProjectData(project, request.projectDir);
   const runId = resumed?.runId ?? request.runId ?? newRunId();
   const dir = resumed?.dir ?? runDir(request.projectDir, runId);
-  const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);
-  if (resumed && kfold !== undefined) throw new TrainingSetupError('A k-fold run cannot be resumed: each fold is short, start it again.');
   const settings: RunSettings = resumed
     ? { ...resumed.settings, resumes: resumed.settings.resumes + 1 }
     : {
