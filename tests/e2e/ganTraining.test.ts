@@ -5,48 +5,24 @@
  * digits against test digits it never sees, and r_v). Set BRRR_SCREENSHOTS=1 to refresh
  * docs/dashboard-gan.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_FILE_NAME } from '../../core/project';
-import { launchChromium, REPO_ROOT, requireBrowserAndBuild, SCREENSHOTS, startServer, type StartedServer } from './support';
+import { openTemplateStudio, REPO_ROOT, SCREENSHOTS, type TemplateStudio } from './support';
 
 const EPOCHS = 3;
 
 describe('training a GAN from the studio, driven by Chromium', () => {
-  let workspace = '';
-  let configDir = '';
-  let server: StartedServer | null = null;
-  let browser: Browser | null = null;
+  let studio: TemplateStudio | null = null;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    requireBrowserAndBuild();
-    workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-gan-'));
-    configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-gan-config-'));
-    const projectDir = path.join(workspace, 'gan');
-    execFileSync(process.execPath, ['bin/brrr.js', 'new', 'mnist-gan', projectDir, '--name', 'Digits GAN'], { cwd: REPO_ROOT });
-    const file = path.join(projectDir, PROJECT_FILE_NAME);
-    const project = JSON.parse(readFileSync(file, 'utf8')) as { training: { epochs: number }; datasets: { options: Record<string, unknown> }[] };
-    for (const dataset of project.datasets) Object.assign(dataset.options, { limit: 256, testLimit: 256 });
-    project.training.epochs = EPOCHS;
-    writeFileSync(file, JSON.stringify(project, null, 2));
-    server = startServer(workspace, configDir, ['--project', projectDir]);
-    const url = await server.url;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(url);
+    studio = await openTemplateStudio({ template: 'mnist-gan', name: 'Digits GAN', datasetOptions: { limit: 256, testLimit: 256 }, epochs: EPOCHS, viewport: { width: 1440, height: 1100 } });
+    page = studio.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await studio?.close();
   });
 
   const points = async (testId: string): Promise<number> => Number((await page.getByTestId(testId).getAttribute('data-points')) ?? 0);
@@ -73,6 +49,6 @@ describe('training a GAN from the studio, driven by Chromium', () => {
       await page.waitForTimeout(400);
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs/dashboard-gan.png') });
     }
-    expect(pageErrors).toEqual([]);
+    expect(studio?.pageErrors).toEqual([]);
   });
 });

@@ -1,16 +1,18 @@
 /**
  * @file Shared by the browser suites: start `node bin/brrr.js serve` on a free port and read the
  * tokened link it prints; serve a test page bundled by esbuild; launch headless Chromium; check
- * the build and the browser are there.
+ * the build and the browser are there; open the studio on a project made from a template.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PROJECT_FILE_NAME } from '../../core/project';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.BRRR_CHROMIUM ?? '/usr/bin/chromium';
@@ -102,4 +104,48 @@ export function startServer(workspace: string, configDir: string, extraArgs: str
     if (child.exitCode === null) child.kill('SIGKILL');
   };
   return { process: child, url, output: () => output, stop };
+}
+
+export interface TemplateStudio {
+  page: Page;
+  /** Uncaught errors of the page so far. */
+  pageErrors: string[];
+  projectDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `brrr new TEMPLATE` in a fresh workspace, its dataset options and epochs changed (a short run),
+ * `brrr serve --project` on it, and a Chromium page open on the studio.
+ */
+export async function openTemplateStudio(o: { template: string; name: string; datasetOptions: Record<string, unknown>; epochs: number; viewport: { width: number; height: number } }): Promise<TemplateStudio> {
+  requireBrowserAndBuild();
+  const workspace = mkdtempSync(path.join(tmpdir(), `brrr-e2e-${o.template}-`));
+  const configDir = mkdtempSync(path.join(tmpdir(), `brrr-e2e-${o.template}-config-`));
+  const projectDir = path.join(workspace, 'project');
+  execFileSync(process.execPath, ['bin/brrr.js', 'new', o.template, projectDir, '--name', o.name], { cwd: REPO_ROOT });
+  const file = path.join(projectDir, PROJECT_FILE_NAME);
+  const project = JSON.parse(readFileSync(file, 'utf8')) as { training: { epochs: number }; datasets: { options: Record<string, unknown> }[] };
+  for (const dataset of project.datasets) Object.assign(dataset.options, o.datasetOptions);
+  project.training.epochs = o.epochs;
+  writeFileSync(file, JSON.stringify(project, null, 2));
+  const server = startServer(workspace, configDir, ['--project', projectDir]);
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await server.stop();
+    for (const dir of [workspace, configDir]) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = await server.url;
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: o.viewport, deviceScaleFactor: 1 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(url);
+    return { page, pageErrors, projectDir, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

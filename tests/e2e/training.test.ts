@@ -4,51 +4,26 @@
  * holds still), resume, stop, and find the run, stopped, in the history after a reload. Set
  * BRRR_SCREENSHOTS=1 to refresh docs/dashboard.png and docs/dashboard-evaluation.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_FILE_NAME } from '../../core/project';
-import { launchChromium, REPO_ROOT, requireBrowserAndBuild, SCREENSHOTS, startServer, type StartedServer } from './support';
+import { openTemplateStudio, REPO_ROOT, SCREENSHOTS, type TemplateStudio } from './support';
 
 const VIEWPORT = { width: 1440, height: 900 };
 const SAMPLES = 512;
 
 describe('training from the studio, driven by Chromium', () => {
-  let workspace = '';
-  let configDir = '';
-  let projectDir = '';
-  let server: StartedServer | null = null;
-  let browser: Browser | null = null;
+  let studio: TemplateStudio | null = null;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    requireBrowserAndBuild();
-    workspace = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-train-'));
-    configDir = mkdtempSync(path.join(tmpdir(), 'brrr-e2e-train-config-'));
-    projectDir = path.join(workspace, 'digits');
-    execFileSync(process.execPath, ['bin/brrr.js', 'new', 'mnist-cnn', projectDir, '--name', 'Digits CNN'], { cwd: REPO_ROOT });
     // A short run: 512 training samples and more epochs than the test lets it reach.
-    const file = path.join(projectDir, PROJECT_FILE_NAME);
-    const project = JSON.parse(readFileSync(file, 'utf8')) as { training: { epochs: number }; datasets: { options: Record<string, unknown> }[] };
-    for (const dataset of project.datasets) dataset.options.limit = SAMPLES;
-    project.training.epochs = 60;
-    writeFileSync(file, JSON.stringify(project, null, 2));
-    server = startServer(workspace, configDir, ['--project', projectDir]);
-    const url = await server.url;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(url);
+    studio = await openTemplateStudio({ template: 'mnist-cnn', name: 'Digits CNN', datasetOptions: { limit: SAMPLES }, epochs: 60, viewport: VIEWPORT });
+    page = studio.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    for (const dir of [workspace, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await studio?.close();
   });
 
   const points = async (): Promise<number> => Number((await page.getByTestId('chart-loss').getAttribute('data-points')) ?? 0);
@@ -124,6 +99,6 @@ describe('training from the studio, driven by Chromium', () => {
     await expect(page.getByTestId('run-outcome').textContent()).resolves.toContain('The run was stopped');
     await page.getByTestId('run-continue').waitFor();
     expect(await points()).toBeGreaterThan(0);
-    expect(pageErrors).toEqual([]);
+    expect(studio?.pageErrors).toEqual([]);
   });
 });
