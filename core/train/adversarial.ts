@@ -11,6 +11,9 @@
  *           discriminatorLearningRate η_D is set (two time-scale updates), else at η(t) too.
  *   G EMA (generatorEma d > 0): ema ← debiased moving average of G's variables after each G step;
  *           the sample grid and exported weights use it (core/train/ema.ts).
+ *   Validation view, each epoch end: D in evaluation mode scores its training images, real images
+ *           it never trains on (validation rows, else the test split) and a copy of the live G's
+ *           images; r_v says how far it has memorised its training set (core/train/ganValidation.ts).
  *
  * The two networks are separate plans, so the G step chains reverse mode across them:
  * u = ∂L_G/∂x at x = G(z) from a D plan that outputs its input gradient (D's weights untouched),
@@ -21,12 +24,12 @@
 import { vjp } from '../autograd/grad';
 import type { Backend, Executable } from '../backends/backend';
 import { compile } from '../compile';
+import { SubsetDataset, type Dataset } from '../data/dataset';
+import { trainValidationSplit } from '../data/split';
 import { traceNetwork } from '../model/trace';
 import type { Network } from '../project/schema';
 import { fillRandom, streamId } from '../random';
 import { STEP_INPUT, Tracer } from '../tensor';
-import { SubsetDataset, type Dataset } from '../data/dataset';
-import { trainValidationSplit } from '../data/split';
 import { epochOrder } from './batches';
 import { captureVariables, restoreVariables, CHECKPOINT_VERSION, type RunPosition } from './checkpoint';
 import { applyEma, emaName } from './ema';
