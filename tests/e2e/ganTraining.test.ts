@@ -2,13 +2,11 @@
  * @file End to end, web mode: a real `brrr serve` and a real Chromium train `mnist-gan` (256
  * digits, 3 epochs) from the Train button and watch what a GAN run shows: both losses per step, the
  * sample grid of every epoch, and the validation view (the discriminator's scores on its training
- * digits against test digits it never sees, and r_v). Set BRRR_SCREENSHOTS=1 to refresh
- * docs/dashboard-gan.png.
+ * digits against test digits it never sees, and r_v).
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTemplateStudio, REPO_ROOT, SCREENSHOTS, type TemplateStudio } from './support';
+import { openTemplateStudio, type TemplateStudio } from './support';
 
 const EPOCHS = 3;
 
@@ -45,10 +43,6 @@ describe('training a GAN from the studio, driven by Chromium', () => {
     await expect.poll(() => points('chart-metric-real_score')).toBe(2 * EPOCHS);
     expect(await points('chart-metric-fake_score')).toBe(EPOCHS);
     expect(await page.getByTestId('panel-metrics').textContent()).toContain('D on real images');
-    if (SCREENSHOTS) {
-      await page.waitForTimeout(400);
-      await page.screenshot({ path: path.join(REPO_ROOT, 'docs/dashboard-gan.png') });
-    }
     expect(studio?.pageErrors).toEqual([]);
   });
 });
