@@ -39,6 +39,9 @@ export type RunEvent =
       trainSamples: number;
       validationSamples: number;
       parameters: number;
+      /** k-fold: this run is fold `fold` of `folds`; each fold trains from fresh weights, its steps from 1. */
+      fold?: number;
+      folds?: number;
     }
   | { type: 'step'; v: number; step: number; epoch: number; loss: number; learningRate: number; samplesPerSecond: number; gradientNorm?: number; etaSeconds?: number; generatorLoss?: number; discriminatorLoss?: number }
   | { type: 'epoch'; v: number; epoch: number; step: number; seconds: number; train: MetricValues; validation?: MetricValues }

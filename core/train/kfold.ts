@@ -15,6 +15,9 @@ import { trainSupervised, TrainingSetupError, type SupervisedRun } from './super
 
 export type FoldRows = { train: Int32Array; validation: Int32Array };
 
+/** Why k-fold is not offered for the adversarial recipe (said by the run service and the Data view). */
+export const KFOLD_NOT_FOR_GANS = "k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none to compare. Train it once: its dashboard scores the discriminator on real images it never trains on, each epoch.";
+
 /** Shuffled folds; stratified by `labels` when given. */
 export function stratifiedFolds(size: number, k: number, seed: number, labels?: ArrayLike<number>): FoldRows[] {
   const order = permutation(size, (seed ^ 0x6b2f1d3) >>> 0);
@@ -129,6 +132,10 @@ export async function* trainKFold(run: SupervisedRun, k: number): AsyncGenerator
   for (let fold = 0; fold < k; fold++) {
     const inner = trainSupervised({ ...run, runId: `${run.runId}-fold${fold + 1}`, rows: folds[fold], checkpoints: undefined, resumeFrom: undefined });
     for await (const event of inner) {
+      if (event.type === 'start') {
+        yield { ...event, fold: fold + 1, folds: k };
+        continue;
+      }
       if (event.type !== 'done') {
         yield event;
         continue;

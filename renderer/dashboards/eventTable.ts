@@ -16,6 +16,15 @@ export interface EventEntry<T extends RunEventType> {
 export const eventTable: { [T in RunEventType]: EventEntry<T> } = {
   start: {
     apply: (run, e) => {
+      // a k-fold run's next fold trains from fresh weights with its steps and epochs from 1: the
+      // curves show the fold under way (each finished fold stays in the cross-validation table)
+      if (e.fold !== undefined && run.start?.fold !== undefined && e.fold !== run.start.fold) {
+        run.steps.clear();
+        run.epochs = [];
+        run.evaluations = [];
+        run.checkpoints = [];
+        run.lastStep = undefined;
+      }
       run.start = e;
       if (run.status === 'starting') run.status = 'running';
     },

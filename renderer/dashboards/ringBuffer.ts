@@ -88,6 +88,7 @@ export class RingSeries {
     return [xs, ...ys];
   }
 
+  /** Forget every row (a k-fold run's next fold starts its steps again at 1). */
   clear(): void {
     this.start = 0;
     this.count = 0;

@@ -5,6 +5,7 @@
  */
 import { memo, useCallback } from 'react';
 import type { DatasetRef } from '../../core/project/schema';
+import { KFOLD_NOT_FOR_GANS } from '../../core/train/kfold';
 import { useStudio } from '../app/studioContext';
 import { useStudioStore } from '../state/studioStore';
 import { DatasetPanel, type SplitSettings } from './DatasetPanel';
@@ -19,7 +20,14 @@ function DataViewBody() {
     [editProject],
   );
   const onSplitChange = useCallback(
-    (split: SplitSettings) => editProject((p) => ({ ...p, training: { ...p.training, seed: split.seed, validationSplit: split.validationSplit } }), { coalesce: 'split' }),
+    (split: SplitSettings) =>
+      editProject(
+        (p) => {
+          const { kfold: _, ...training } = p.training;
+          return { ...p, training: { ...training, seed: split.seed, validationSplit: split.validationSplit, ...(split.kfold !== undefined ? { kfold: split.kfold } : {}) } };
+        },
+        { coalesce: 'split' },
+      ),
     [editProject],
   );
   if (!document) return null;
@@ -34,7 +42,8 @@ function DataViewBody() {
           api={studio}
           projectPath={document.path}
           dataset={dataset}
-          split={{ seed: project.training.seed, validationSplit: project.training.validationSplit }}
+          split={{ seed: project.training.seed, validationSplit: project.training.validationSplit, ...(project.training.kfold !== undefined ? { kfold: project.training.kfold } : {}) }}
+          {...(project.training.recipe === 'adversarial' ? { kfoldUnavailable: KFOLD_NOT_FOR_GANS } : {})}
           {...(network ? { network } : {})}
           onDatasetChange={onDatasetChange}
           onSplitChange={onSplitChange}

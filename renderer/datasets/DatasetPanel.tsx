@@ -16,6 +16,16 @@ export interface SplitSettings {
   seed: number;
   /** Fraction of the training samples the recipe holds out for validation. */
   validationSplit: number;
+  /** k-fold cross-validation: K runs, each validating on one fold of the training samples (the validation fraction is then not used); undefined: one run. */
+  kfold?: number;
+}
+
+/** The fold counts offered; the project file takes any K ≥ 2. */
+const FOLD_CHOICES = [3, 5, 10];
+
+function withKfold(split: SplitSettings, kfold: number | undefined): SplitSettings {
+  const { kfold: _, ...rest } = split;
+  return kfold === undefined ? rest : { ...rest, kfold };
 }
 
 export interface DatasetPanelProps {
@@ -28,6 +38,8 @@ export interface DatasetPanelProps {
   network?: Network;
   onDatasetChange?: (dataset: DatasetRef) => void;
   onSplitChange?: (split: SplitSettings) => void;
+  /** Why k-fold cannot be chosen for this project (a GAN has no validation metric to compare across folds); undefined: it can. */
+  kfoldUnavailable?: string;
   /** Samples per preview page. */
   pageSize?: number;
 }
@@ -35,13 +47,14 @@ export interface DatasetPanelProps {
 /** One line for a failed request: the message only, never a stack. */
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
-export function DatasetPanel({ api, projectPath, dataset, split, network, onDatasetChange, onSplitChange, pageSize = 16 }: DatasetPanelProps) {
+export function DatasetPanel({ api, projectPath, dataset, split, network, onDatasetChange, onSplitChange, kfoldUnavailable, pageSize = 16 }: DatasetPanelProps) {
+  const kfold = kfoldUnavailable === undefined ? split.kfold : undefined;
   const [description, setDescription] = useState<DatasetDescriptionMessage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [page, setPage] = useState<PreviewPage | null>(null);
   const [start, setStart] = useState(0);
   const [which, setWhich] = useState<'train' | 'test'>('train');
-  const request = useMemo(() => ({ path: projectPath, dataset: { source: dataset.source, kind: dataset.kind, options: dataset.options }, seed: split.seed, validationSplit: split.validationSplit }), [projectPath, dataset, split]);
+  const request = useMemo(() => ({ path: projectPath, dataset: { source: dataset.source, kind: dataset.kind, options: dataset.options }, seed: split.seed, validationSplit: split.validationSplit }), [projectPath, dataset, split.seed, split.validationSplit]);
 
   useEffect(() => {
     let live = true;
@@ -82,12 +95,23 @@ export function DatasetPanel({ api, projectPath, dataset, split, network, onData
 
       <fieldset className="dataset-split">
         <legend>Split</legend>
-        <label>Validation % <input type="number" min={0} max={90} value={Math.round(split.validationSplit * 100)} onChange={(e) => onSplitChange?.({ ...split, validationSplit: Math.min(0.9, Math.max(0, Number(e.target.value) / 100)) })} /></label>
+        <label title={kfold ? 'k-fold validates on each fold in turn instead' : undefined}>Validation % <input type="number" min={0} max={90} disabled={kfold !== undefined} value={Math.round(split.validationSplit * 100)} onChange={(e) => onSplitChange?.({ ...split, validationSplit: Math.min(0.9, Math.max(0, Number(e.target.value) / 100)) })} /></label>
         {dataset.kind !== 'builtin' && (
           <label>Test % <input type="number" min={0} max={90} value={Math.round((testFraction ?? (dataset.kind === 'text' ? 0.1 : 0.2)) * 100)} onChange={(e) => onDatasetChange?.({ ...dataset, options: { ...dataset.options, testFraction: Math.min(0.9, Math.max(0, Number(e.target.value) / 100)) } })} /></label>
         )}
         <label>Seed <input type="number" min={0} value={split.seed} onChange={(e) => onSplitChange?.({ ...split, seed: Math.max(0, Math.floor(Number(e.target.value))) })} /></label>
-        {description && <output data-testid="split-counts">{`train ${total - validation} · validation ${validation} · test ${description.testSamples}`}</output>}
+        <label title={kfoldUnavailable ?? 'Train K models from fresh weights, each validating on a different fold; the dashboard shows each fold and mean ± standard deviation.'}>
+          Cross-validation{' '}
+          <select value={kfold ?? ''} disabled={kfoldUnavailable !== undefined} onChange={(e) => onSplitChange?.(withKfold(split, e.target.value === '' ? undefined : Number(e.target.value)))} data-testid="split-kfold">
+            <option value="">off</option>
+            {[...new Set([...FOLD_CHOICES, ...(kfold ? [kfold] : [])])].sort((a, b) => a - b).map((k) => <option key={k} value={k}>{k} folds</option>)}
+          </select>
+        </label>
+        {description && (
+          <output data-testid="split-counts">
+            {kfold ? `${kfold} folds of about ${Math.round(total / kfold)} · each run trains on the others · test ${description.testSamples}` : `train ${total - validation} · validation ${validation} · test ${description.testSamples}`}
+          </output>
+        )}
       </fieldset>
 
       {checks.length > 0 && (

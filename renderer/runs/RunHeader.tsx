@@ -41,7 +41,7 @@ function RunHeaderView({ run }: { run: RunView; version: number }) {
         <span className="run-header__spacer" />
         {epoch !== undefined && start && (
           <span className="run-header__where" data-testid="run-where">
-            epoch {Math.min(epoch, start.epochs)}/{start.epochs} · step {lastStep?.step ?? done?.step ?? 0}
+            {start.fold !== undefined ? `fold ${start.fold}/${start.folds} · ` : ''}epoch {Math.min(epoch, start.epochs)}/{start.epochs} · step {lastStep?.step ?? done?.step ?? 0}
             {done ? ` · ${formatDuration(done.seconds)}` : ''}
             {run.checkpoints.length ? ` · ${run.checkpoints.length} checkpoint${run.checkpoints.length === 1 ? '' : 's'}` : ''}
             {run.resumes.length ? ` · resumed at step ${run.resumes.at(-1)?.step}` : ''}

@@ -67,6 +67,22 @@ describe('event → panel table', () => {
     expect(panelsOf(sampleEvents.checkpoint, sampleEvents.done)).toEqual([]);
   });
 
+  it('a k-fold run\'s next fold starts its curves again (steps and epochs from 1); finished folds stay in the cross-validation table', () => {
+    const run = createRunView('k');
+    const fold = (n: number) => ({ ...sampleEvents.start, fold: n, folds: 3 });
+    const step = (s: number) => runEvent('step', { step: s, epoch: 1, loss: 1 / s, learningRate: 0.1, samplesPerSecond: 10 });
+    applyRunEvents(run, [fold(1), step(1), step(2), runEvent('epoch', { epoch: 1, step: 2, seconds: 1, train: { loss: 0.5 }, validation: { loss: 0.6 } })]);
+    applyRunEvents(run, [runEvent('kfold', { fold: 1, folds: 3, metrics: { val_loss: 0.6 } })]);
+    expect([run.steps.length, run.epochs.length]).toEqual([2, 1]);
+    // a log replayed into the same view does not clear the fold it is in
+    applyRunEvents(run, [fold(1)]);
+    expect(run.steps.length).toBe(2);
+    applyRunEvents(run, [fold(2), step(1)]);
+    expect([run.steps.length, run.epochs.length, run.lastStep?.step]).toEqual([1, 0, 1]);
+    expect(run.kfold.map((f) => f.fold)).toEqual([1]);
+    expect(run.start?.fold).toBe(2);
+  });
+
   it('counts events of a type this build does not know instead of throwing', () => {
     const run = createRunView('r');
     const stranger = { type: 'telemetry', v: 2 } as unknown as RunEvent;

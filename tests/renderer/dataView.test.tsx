@@ -45,4 +45,37 @@ describe('Data view', () => {
     useStudioStore.getState().undo();
     expect(useStudioStore.getState().document?.project.training.validationSplit).toBe(project.training.validationSplit);
   });
+
+  it('turns k-fold cross-validation on and off as a project edit; the validation % then does not apply', async () => {
+    const studio = studioWithMnist();
+    useStudioStore.getState().openDocument({ path: '/ws/digits', project: findTemplate('mnist-mlp')!.build('Digits') });
+    render(
+      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
+        <DataView />
+      </StudioContext.Provider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('split-counts').textContent).toMatch(/validation/));
+    const kfold = screen.getByTestId('split-kfold') as HTMLSelectElement;
+    expect(kfold.value).toBe('');
+    fireEvent.change(kfold, { target: { value: '5' } });
+    expect(useStudioStore.getState().document?.project.training.kfold).toBe(5);
+    expect((screen.getByLabelText(/Validation %/) as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('split-counts').textContent).toBe('5 folds of about 12000 · each run trains on the others · test 10000');
+    fireEvent.change(screen.getByTestId('split-kfold'), { target: { value: '' } });
+    expect('kfold' in useStudioStore.getState().document!.project.training).toBe(false);
+    expect((screen.getByLabelText(/Validation %/) as HTMLInputElement).disabled).toBe(false);
+  });
+
+  it('does not offer k-fold for a GAN, and says why', async () => {
+    const studio = studioWithMnist();
+    useStudioStore.getState().openDocument({ path: '/ws/gan', project: findTemplate('mnist-gan')!.build('GAN') });
+    render(
+      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
+        <DataView />
+      </StudioContext.Provider>,
+    );
+    const kfold = (await screen.findByTestId('split-kfold')) as HTMLSelectElement;
+    expect(kfold.disabled).toBe(true);
+    expect(kfold.closest('label')?.getAttribute('title')).toMatch(/a GAN has none to compare/);
+  });
 });

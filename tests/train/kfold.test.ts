@@ -77,6 +77,7 @@ describe('k-fold', () => {
     const folds = events.filter((e): e is Extract<RunEvent, { type: 'kfold' }> => e.type === 'kfold');
     expect(folds.map((f) => f.fold)).toEqual([1, 2, 3, 0]);
     expect(events.filter((e) => e.type === 'start').map((e) => (e as Extract<RunEvent, { type: 'start' }>).runId)).toEqual(['k-fold1', 'k-fold2', 'k-fold3']);
+    expect(events.filter((e) => e.type === 'start').map((e) => { const s = e as Extract<RunEvent, { type: 'start' }>; return [s.fold, s.folds]; })).toEqual([[1, 3], [2, 3], [3, 3]]);
     expect(events.filter((e) => e.type === 'start').every((e) => (e as Extract<RunEvent, { type: 'start' }>).validationSamples === 40)).toBe(true);
     const summary = folds[3];
     const accuracies = folds.slice(0, 3).map((f) => f.metrics.val_accuracy);

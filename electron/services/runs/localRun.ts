@@ -18,7 +18,7 @@ import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
 import type { Checkpoint } from '../../../core/train/checkpoint';
 import type { BackendReport, RunEvent } from '../../../core/train/events';
-import { trainKFold } from '../../../core/train/kfold';
+import { KFOLD_NOT_FOR_GANS, trainKFold } from '../../../core/train/kfold';
 import { trainSupervised, TrainingSetupError, type SupervisedRun } from '../../../core/train/supervised';
 import type { DatasetSplits } from '../datasets/builtin';
 import { loadDataset } from '../datasets/load';
@@ -149,7 +149,7 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
   const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);
   if (resumed && kfold !== undefined) throw new TrainingSetupError('A k-fold run cannot be resumed: each fold is short, start it again.');
   if (kfold !== undefined && project.training.recipe === 'adversarial') {
-    throw new TrainingSetupError("k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none to compare. Train it once: its dashboard scores the discriminator on real images it never trains on, each epoch.");
+    throw new TrainingSetupError(KFOLD_NOT_FOR_GANS);
   }
   const data = await loadProjectData(project, request.projectDir);
   const runId = resumed?.runId ?? request.runId ?? newRunId();
