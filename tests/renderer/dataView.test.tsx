@@ -3,6 +3,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StudioApi } from '../../core/contract/studio';
+import type { Project } from '../../core/project/schema';
 import { findTemplate } from '../../core/templates';
 import { createCommands } from '../../renderer/app/commands';
 import { StudioContext } from '../../renderer/app/studioContext';
@@ -24,16 +25,22 @@ function studioWithMnist(): StudioApi {
   return { describeDataset, previewDataset } as unknown as StudioApi;
 }
 
+/** Opens `project` as the document at `path` and renders the Data view over a studio that describes MNIST. */
+function openDataView(path: string, project: Project): StudioApi {
+  const studio = studioWithMnist();
+  useStudioStore.getState().openDocument({ path, project });
+  render(
+    <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
+      <DataView />
+    </StudioContext.Provider>,
+  );
+  return studio;
+}
+
 describe('Data view', () => {
   it('describes the recipe dataset, checks the network bindings, and edits the split as one undoable step', async () => {
-    const studio = studioWithMnist();
     const project = findTemplate('mnist-mlp')!.build('Digits');
-    useStudioStore.getState().openDocument({ path: '/ws/digits', project });
-    render(
-      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
-        <DataView />
-      </StudioContext.Provider>,
-    );
+    const studio = openDataView('/ws/digits', project);
     await screen.findByText(/builtin:mnist/);
     expect(studio.describeDataset).toHaveBeenCalledWith(expect.objectContaining({ path: '/ws/digits', dataset: expect.objectContaining({ source: 'builtin:mnist' }) }));
     await waitFor(() => expect(screen.getByTestId('split-counts').textContent).toMatch(/train \d+ · validation \d+ · test 10000/));
@@ -47,13 +54,7 @@ describe('Data view', () => {
   });
 
   it('turns k-fold cross-validation on and off as a project edit; the validation % then does not apply', async () => {
-    const studio = studioWithMnist();
-    useStudioStore.getState().openDocument({ path: '/ws/digits', project: findTemplate('mnist-mlp')!.build('Digits') });
-    render(
-      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
-        <DataView />
-      </StudioContext.Provider>,
-    );
+    openDataView('/ws/digits', findTemplate('mnist-mlp')!.build('Digits'));
     await waitFor(() => expect(screen.getByTestId('split-counts').textContent).toMatch(/validation/));
     const kfold = screen.getByTestId('split-kfold') as HTMLSelectElement;
     expect(kfold.value).toBe('');
@@ -67,13 +68,7 @@ describe('Data view', () => {
   });
 
   it('does not offer k-fold for a GAN, and says why', async () => {
-    const studio = studioWithMnist();
-    useStudioStore.getState().openDocument({ path: '/ws/gan', project: findTemplate('mnist-gan')!.build('GAN') });
-    render(
-      <StudioContext.Provider value={{ studio, commands: createCommands(studio) }}>
-        <DataView />
-      </StudioContext.Provider>,
-    );
+    openDataView('/ws/gan', findTemplate('mnist-gan')!.build('GAN'));
     const kfold = (await screen.findByTestId('split-kfold')) as HTMLSelectElement;
     expect(kfold.disabled).toBe(true);
     expect(kfold.closest('label')?.getAttribute('title')).toMatch(/a GAN has none to compare/);
