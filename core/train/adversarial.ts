@@ -24,8 +24,7 @@
 import { vjp } from '../autograd/grad';
 import type { Backend, Executable } from '../backends/backend';
 import { compile } from '../compile';
-import { SubsetDataset, type Dataset } from '../data/dataset';
-import { trainValidationSplit } from '../data/split';
+import type { Dataset } from '../data/dataset';
 import { traceNetwork } from '../model/trace';
 import type { Network } from '../project/schema';
 import { fillRandom, streamId } from '../random';
@@ -40,7 +39,7 @@ import { discriminatorLossFloor, discriminatorRateScale, parseGanOptions, type G
 import { applyOptimizer, LR_INPUT } from './optimizers';
 import { compileSupervised, optimizerFromProject, type CompiledModel } from './program';
 import { learningRateAt } from './schedules';
-import { scheduleFromProject, TrainingSetupError, type SupervisedRun } from './supervised';
+import { scheduleFromProject, TrainingSetupError, trainValidationSets, type SupervisedRun } from './supervised';
 
 const NOISE_STREAM = streamId('adversarial', 'noise');
 const SAMPLE_STREAM = streamId('adversarial', 'samples');
@@ -186,20 +185,7 @@ export async function* trainAdversarial(run: SupervisedRun): AsyncGenerator<RunE
   const realSample = new Float32Array(Math.min(B, data.size) * imageSize);
   data.gather(gan.imageField, Int32Array.from({ length: Math.min(B, data.size) }, (_, i) => i), realSample);
   const realDiversity = sampleDiversity(realSample, imageSize);
-  const check = new DiscriminatorCheck({
-    evaluator: gan.dEvaluator,
-    logit: gan.dLogit,
-    imageField: gan.imageField,
-    realField: gan.realField,
-    imageSize,
-    noiseField: gan.noiseField,
-    noiseSize: gan.noiseSize,
-    gOutput: gan.gOutput,
-    batch: B,
-    seed,
-    train: data,
-    heldOut: heldOut?.fields[gan.imageField] ? heldOut : undefined,
-  });
+  const check = new DiscriminatorCheck(gan, B, seed, data, heldOut);
 
   const dImages = new Float32Array(2 * B * imageSize);
   const dLabels = new Float32Array(2 * B).fill(0, B).fill(gan.options.realLabel, 0, B);
@@ -299,8 +285,8 @@ function realImages(run: SupervisedRun, seed: number): { train: Dataset; heldOut
   const all = run.data.train;
   const fraction = run.project.training.validationSplit;
   if (!(fraction > 0)) return { train: all, heldOut: run.data.test };
-  const split = trainValidationSplit(all.size, fraction, seed, all.groups);
-  return { train: new SubsetDataset(`${all.name}-train`, all, split.train), heldOut: new SubsetDataset(`${all.name}-validation`, all, split.validation) };
+  const { train, validation } = trainValidationSets(all, fraction, seed);
+  return { train, heldOut: validation };
 }
 
 /** The first SAMPLE_COUNT images of a generated batch (fixed noise every epoch), clamped to 0..1, 2 decimals. */

@@ -21,8 +21,8 @@ import type { Dataset } from '../data/dataset';
 import { fillRandom, streamId } from '../random';
 import { STEP_INPUT } from '../tensor';
 import { allBatches } from './batches';
+import type { Gan } from './adversarial';
 import type { MetricValues } from './events';
-import type { CompiledModel } from './program';
 
 /** Images of each kind scored per epoch (fewer when a set is smaller; generated ones as many as training ones). */
 export const CHECK_IMAGES = 1024;
@@ -49,54 +49,46 @@ export function evenlySpacedRows(size: number, count: number): Int32Array {
   return Int32Array.from({ length: count }, (_, i) => Math.floor((i * size) / count));
 }
 
-export interface DiscriminatorCheckSetup {
-  /** D in evaluation mode for a batch of `rows` rows, sharing the trained weights. */
-  evaluator: CompiledModel['evaluator'];
-  /** D's output that the loss reads: the logit. */
-  logit: string;
-  imageField: string;
-  realField: string;
-  imageSize: number;
-  noiseField: string;
-  noiseSize: number;
-  gOutput: string;
-  /** G's batch: the generator plan's fixed row count. */
-  batch: number;
-  seed: number;
-  train: Dataset;
-  heldOut?: Dataset;
-}
-
 export class DiscriminatorCheck {
+  private readonly imageSize: number;
   private readonly real: Float32Array;
   private readonly heldOut?: Float32Array;
   private readonly noise: Float32Array;
   private readonly generated: Float32Array;
+  /** D's target field for every scored row (its loss needs one; the logits do not depend on it). */
+  private readonly labels = new Float32Array(EVAL_BATCH).fill(1);
   private readonly count: number;
 
-  constructor(private readonly s: DiscriminatorCheckSetup) {
-    const { train, heldOut, imageField, imageSize } = s;
+  /** `batch`: G's plan's row count; `train`, `heldOut`: the real images D trains on and never sees. */
+  constructor(
+    private readonly gan: Gan,
+    private readonly batch: number,
+    private readonly seed: number,
+    train: Dataset,
+    heldOut?: Dataset,
+  ) {
+    const imageSize = (this.imageSize = gan.imageShape.reduce((a, b) => a * b, 1));
     const pick = (data: Dataset): Float32Array => {
       const rows = evenlySpacedRows(data.size, Math.min(CHECK_IMAGES, data.size));
       const out = new Float32Array(rows.length * imageSize);
-      data.gather(imageField, rows, out);
+      data.gather(gan.imageField, rows, out);
       return out;
     };
     this.real = pick(train);
-    if (heldOut) this.heldOut = pick(heldOut);
+    if (heldOut?.fields[gan.imageField]) this.heldOut = pick(heldOut);
     this.count = Math.min(CHECK_IMAGES, train.size);
-    this.noise = new Float32Array(s.batch * s.noiseSize);
-    this.generated = new Float32Array(Math.ceil(this.count / s.batch) * s.batch * imageSize);
+    this.noise = new Float32Array(batch * gan.noiseSize);
+    this.generated = new Float32Array(Math.ceil(this.count / batch) * batch * imageSize);
   }
 
   /** Scores D at the current weights; `generator` is a copy of the live G (its BatchNorm moves in training mode). */
   async score(generator: Executable, step: number): Promise<DiscriminatorScores> {
-    const { batch, imageSize, noiseField, gOutput, seed } = this.s;
+    const { batch, imageSize, seed, gan } = this;
     const counter = new Int32Array([step]);
     for (let b = 0; b * batch < this.count; b++) {
       fillRandom('normal', seed, CHECK_NOISE_STREAM, b, this.noise);
-      const out = await generator.run({ [noiseField]: this.noise, [STEP_INPUT]: counter });
-      this.generated.set(out[gOutput], b * batch * imageSize);
+      const out = await generator.run({ [gan.noiseField]: this.noise, [STEP_INPUT]: counter });
+      this.generated.set(out[gan.gOutput], b * batch * imageSize);
     }
     const real = await this.logits(this.real);
     const generated = await this.logits(this.generated.subarray(0, this.count * imageSize));
@@ -109,16 +101,16 @@ export class DiscriminatorCheck {
 
   /** Mean logit and mean σ(logit) of D over `images`. */
   private async logits(images: Float32Array): Promise<{ logit: number; probability: number }> {
-    const { evaluator, imageField, realField, logit, imageSize } = this.s;
+    const { gan, imageSize } = this;
     const count = images.length / imageSize;
     let logits = 0;
     let probabilities = 0;
     for (const rows of allBatches(count, EVAL_BATCH)) {
-      const d = evaluator(rows.length);
+      const d = gan.dEvaluator(rows.length);
       if (!('run' in d)) throw new Error(d.diagnostics.map((x) => x.message).join(' '));
       const at = rows[0] * imageSize;
-      const out = await d.run({ [imageField]: images.subarray(at, at + rows.length * imageSize), [realField]: new Float32Array(rows.length).fill(1) });
-      for (const z of out[logit]) {
+      const out = await d.run({ [gan.imageField]: images.subarray(at, at + rows.length * imageSize), [gan.realField]: this.labels.subarray(0, rows.length) });
+      for (const z of out[gan.dLogit]) {
         logits += z;
         probabilities += 1 / (1 + Math.exp(-z));
       }

@@ -9,14 +9,18 @@
  */
 import type { Dataset } from '../data/dataset';
 import { permutation } from '../data/split';
-import type { Project } from '../project/schema';
+import type { Project, TrainingRecipe } from '../project/schema';
 import { runEvent, type MetricValues, type RunEvent } from './events';
 import { trainSupervised, TrainingSetupError, type SupervisedRun } from './supervised';
 
 export type FoldRows = { train: Int32Array; validation: Int32Array };
 
-/** Why k-fold is not offered for the adversarial recipe (said by the run service and the Data view). */
-export const KFOLD_NOT_FOR_GANS = "k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none to compare. Train it once: its dashboard scores the discriminator on real images it never trains on, each epoch.";
+/** Why k-fold cannot train this recipe, or undefined when it can (the run service refuses it, the Data view does not offer it). */
+export function kfoldUnavailable(recipe: Pick<TrainingRecipe, 'recipe'>): string | undefined {
+  return recipe.recipe === 'adversarial'
+    ? "k-fold cross-validation compares a supervised model's validation metrics across folds; a GAN has none to compare. Train it once: its dashboard scores the discriminator on real images it never trains on, each epoch."
+    : undefined;
+}
 
 /** Shuffled folds; stratified by `labels` when given. */
 export function stratifiedFolds(size: number, k: number, seed: number, labels?: ArrayLike<number>): FoldRows[] {

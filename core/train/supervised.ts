@@ -54,6 +54,12 @@ export interface CheckpointSink {
   save(checkpoint: Checkpoint, kind: 'last' | 'best'): Promise<string>;
 }
 
+/** The training data as the rows a recipe trains on and the rows it validates on: `rows` (a k-fold fold), else a seeded split of `fraction` (whole groups to one side). */
+export function trainValidationSets(data: Dataset, fraction: number, seed: number, rows?: { train: Int32Array; validation: Int32Array }): { train: SubsetDataset; validation: SubsetDataset } {
+  const split = rows ?? trainValidationSplit(data.size, fraction, seed, data.groups);
+  return { train: new SubsetDataset('train', data, split.train), validation: new SubsetDataset('validation', data, split.validation) };
+}
+
 /** Thrown before the first step when the project cannot be trained as it is. */
 export class TrainingSetupError extends Error {
   constructor(
@@ -115,9 +121,7 @@ export async function* trainSupervised(run: SupervisedRun): AsyncGenerator<RunEv
   if (!network) throw new TrainingSetupError(`The training recipe names network "${networkId}", which the project does not have.`);
 
   const batchSize = recipe.batchSize;
-  const split = run.rows ?? trainValidationSplit(run.data.train.size, recipe.validationSplit, seed, run.data.train.groups);
-  const trainSet = new SubsetDataset('train', run.data.train, split.train);
-  const validationSet = new SubsetDataset('validation', run.data.train, split.validation);
+  const { train: trainSet, validation: validationSet } = trainValidationSets(run.data.train, recipe.validationSplit, seed, run.rows);
   if (trainSet.size < batchSize) throw new TrainingSetupError(`The training split has ${trainSet.size} samples, fewer than one batch of ${batchSize}. Lower the batch size or the validation split.`);
 
   const compiled = compileSupervised(network, recipe, backend, batchSize, seed);

@@ -5,7 +5,7 @@
  */
 import { memo, useCallback } from 'react';
 import type { DatasetRef } from '../../core/project/schema';
-import { KFOLD_NOT_FOR_GANS } from '../../core/train/kfold';
+import { kfoldUnavailable } from '../../core/train/kfold';
 import { useStudio } from '../app/studioContext';
 import { useStudioStore } from '../state/studioStore';
 import { DatasetPanel, type SplitSettings } from './DatasetPanel';
@@ -35,6 +35,7 @@ function DataViewBody() {
   const dataset = project.datasets.find((d) => d.id === project.training.datasetId) ?? project.datasets[0];
   const networkId = project.training.networks.model ?? Object.values(project.training.networks)[0];
   const network = project.networks.find((n) => n.id === networkId);
+  const noKfold = kfoldUnavailable(project.training);
   return (
     <main className="data-view" data-testid="data-view">
       {dataset ? (
@@ -43,7 +44,7 @@ function DataViewBody() {
           projectPath={document.path}
           dataset={dataset}
           split={{ seed: project.training.seed, validationSplit: project.training.validationSplit, ...(project.training.kfold !== undefined ? { kfold: project.training.kfold } : {}) }}
-          {...(project.training.recipe === 'adversarial' ? { kfoldUnavailable: KFOLD_NOT_FOR_GANS } : {})}
+          {...(noKfold ? { kfoldUnavailable: noKfold } : {})}
           {...(network ? { network } : {})}
           onDatasetChange={onDatasetChange}
           onSplitChange={onSplitChange}

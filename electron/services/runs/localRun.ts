@@ -18,7 +18,7 @@ import type { Project } from '../../../core/project';
 import { trainAdversarial } from '../../../core/train/adversarial';
 import type { Checkpoint } from '../../../core/train/checkpoint';
 import type { BackendReport, RunEvent } from '../../../core/train/events';
-import { KFOLD_NOT_FOR_GANS, trainKFold } from '../../../core/train/kfold';
+import { kfoldUnavailable, trainKFold } from '../../../core/train/kfold';
 import { trainSupervised, TrainingSetupError, type SupervisedRun } from '../../../core/train/supervised';
 import type { DatasetSplits } from '../datasets/builtin';
 import { loadDataset } from '../datasets/load';
@@ -148,9 +148,8 @@ export async function startLocalRun(request: LocalRunRequest): Promise<LocalRun>
   const project = resumed?.project ?? request.project;
   const kfold = resumed ? resumed.settings.kfold : (request.kfold ?? project.training.kfold);
   if (resumed && kfold !== undefined) throw new TrainingSetupError('A k-fold run cannot be resumed: each fold is short, start it again.');
-  if (kfold !== undefined && project.training.recipe === 'adversarial') {
-    throw new TrainingSetupError(KFOLD_NOT_FOR_GANS);
-  }
+  const noKfold = kfoldUnavailable(project.training);
+  if (kfold !== undefined && noKfold) throw new TrainingSetupError(noKfold);
   const data = await loadProjectData(project, request.projectDir);
   const runId = resumed?.runId ?? request.runId ?? newRunId();
   const dir = resumed?.dir ?? runDir(request.projectDir, runId);
