@@ -18,7 +18,10 @@ import { loadBuiltinDataset } from '../../electron/services/datasets/builtin';
 const cpu = { kind: 'cpu', detail: 'float32', reason: 'test' } as const;
 type Of<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
-async function train(project: Project, data: { train: Dataset; test?: Dataset }, epochs: number): Promise<RunEvent[]> {
+/** The memorisation case trains one step an epoch (8 images, batch 8). */
+const EPOCHS = 200;
+
+async function trainGan(project: Project, data: { train: Dataset; test?: Dataset }, epochs: number): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   for await (const e of trainAdversarial({ runId: 'gan', project, data, backend: createBackend('cpu'), backendReport: cpu, epochs })) events.push(e);
   expect((events.at(-1) as Of<'done'>).status).toBe('completed');
@@ -69,8 +72,8 @@ describe('adversarial recipe: validation view', () => {
     const project = findTemplate('mnist-gan')!.build('GAN');
     project.training.batchSize = 8;
     const { train, test } = await loadBuiltinDataset('builtin:mnist', { limit: 32, testLimit: 24 }, 1);
-    const withTest = await train2(project, { train, test: test! });
-    const without = await train2(project, { train });
+    const withTest = await trainGan(project, { train, test: test! }, 2);
+    const without = await trainGan(project, { train }, 2);
 
     const start = ofType(withTest, 'start')[0];
     expect(start.validationSamples).toBe(24);
@@ -97,7 +100,7 @@ describe('adversarial recipe: validation view', () => {
     project.training.batchSize = 8;
     project.training.validationSplit = 0.25;
     const { train, test } = await loadBuiltinDataset('builtin:mnist', { limit: 32, testLimit: 24 }, 1);
-    const events = await train2(project, { train, test: test! });
+    const events = await trainGan(project, { train, test: test! }, 2);
     const start = ofType(events, 'start')[0];
     expect([start.trainSamples, start.validationSamples]).toEqual([24, 8]);
     expect(start.stepsPerEpoch).toBe(3);
@@ -130,7 +133,7 @@ describe('adversarial recipe: validation view', () => {
     project.training.optimizer = { type: 'adam', learningRate: 1e-3, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 };
     project.training.options = { realLabel: 1 };
     const { train: all, test } = await loadBuiltinDataset('builtin:mnist', { limit: 8, testLimit: 64 }, 1);
-    const events = await train(project, { train: new SubsetDataset('eight', all, Int32Array.from({ length: 8 }, (_, i) => i)), test: test! }, EPOCHS);
+    const events = await trainGan(project, { train: new SubsetDataset('eight', all, Int32Array.from({ length: 8 }, (_, i) => i)), test: test! }, EPOCHS);
     const ratios = ofType(events, 'epoch').map((e) => e.validation?.discriminator_overfitting ?? Number.NaN);
     const warning = ofType(events, 'warning').find((w) => w.code === 'W_DISCRIMINATOR_OVERFITS');
     // measured: 0.02 after the first step, 0.5 near step 120, 0.8 at step 200
@@ -140,7 +143,3 @@ describe('adversarial recipe: validation view', () => {
     expect(warning!.step).toBeGreaterThan(50);
   });
 });
-
-/** One step an epoch (8 images, batch 8). */
-const EPOCHS = 200;
-const train2 = (project: Project, data: { train: Dataset; test?: Dataset }) => train(project, data, 2);
